@@ -1,0 +1,122 @@
+// IPv4 (RFC 791).
+//  0                   1                   2                   3
+//  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+// +-------+-------+---------------+-------------------------------+
+// |Version|  IHL  |Type of Service|          Total Length         |
+// +-------+-------+---------------+-----+-------------------------+
+// |         Identification        |Flags|      Fragment Offset    |
+// +---------------+---------------+-----+-------------------------+
+// |  Time to Live |    Protocol   |         Header Checksum       |
+// +---------------+---------------+-------------------------------+
+// |                       Source Address                          |
+// +---------------------------------------------------------------+
+// |                    Destination Address                        |
+// +---------------------------------------------------------------+
+// |                    Options (IHL > 5)                          |
+// +---------------------------------------------------------------+
+// A total length beyond the captured bytes is recorded as it is and decoding goes on with what
+// is there: truncation by the snap length or by a mirror session's PacketLength (inside a
+// tunnel) is counted as trunc, a length no capture explains as malformed, as tshark does.
+
+import { be16, storeMapped4 } from "./bytes";
+import { Ctr, count } from "./counters";
+import { Next, cur, end, setCursor, clipEnd, setIpDeclaredEnd, tunnelDepth, remaining } from "./layers";
+import { nextForProto } from "./ipproto";
+import { reassemble, reassembledPtr, FAMILY4 } from "./frag";
+import {
+  pkt, pushIp, flag, F_TRUNC, F_MALFORMED, F_FRAGMENT, F_REASSEMBLED, F_TOO_DEEP, F_UNSUPPORTED,
+  IP_SRC, IP_DST, IP_FAMILY, IP_PROTO, IP_ID, IP_LEN, P_CAPLEN, P_WIRELEN,
+} from "./packet";
+
+@inline const MIN_HDR: usize = 20;
+@inline const MF: u32 = 0x2000;
+@inline const OFFSET_MASK: u32 = 0x1fff;
+
+/** Count a datagram whose length field runs past the captured bytes: cut short, or impossible. */
+export function ipBeyondCapture(trunc: Ctr, truncInTunnel: Ctr, malformed: Ctr): void {
+  if (tunnelDepth > 0) {
+    count(truncInTunnel);
+    flag(F_TRUNC);
+  } else if (load<u32>(pkt + P_CAPLEN) < load<u32>(pkt + P_WIRELEN)) {
+    count(trunc);
+    flag(F_TRUNC);
+  } else {
+    count(malformed);
+    flag(F_MALFORMED);
+  }
+}
+
+export function decodeIpv4(): Next {
+  count(Ctr.IPV4);
+  const avail = remaining();
+  if (avail < MIN_HDR) {
+    count(Ctr.IPV4_TRUNC);
+    flag(F_TRUNC);
+    return Next.STOP;
+  }
+  const p = cur;
+  const vihl = <u32>load<u8>(p);
+  const hlen = <usize>((vihl & 0x0f) << 2);
+  if ((vihl >> 4) != 4 || hlen < MIN_HDR) {
+    count(Ctr.IPV4_MALFORMED);
+    flag(F_MALFORMED);
+    return Next.STOP;
+  }
+  if (avail < hlen) {
+    count(Ctr.IPV4_TRUNC);
+    flag(F_TRUNC);
+    return Next.STOP;
+  }
+  const total = <usize>be16(p + 2);
+  if (total < hlen) {
+    count(Ctr.IPV4_MALFORMED);
+    flag(F_MALFORMED);
+    return Next.STOP;
+  }
+  const l = pushIp();
+  if (l == 0) {
+    count(Ctr.LAYERS_TOO_DEEP);
+    flag(F_TOO_DEEP);
+    return Next.STOP;
+  }
+  const proto = <u32>load<u8>(p + 9);
+  storeMapped4(l + IP_SRC, p + 12);
+  storeMapped4(l + IP_DST, p + 16);
+  store<u8>(l + IP_FAMILY, 4);
+  store<u8>(l + IP_PROTO, <u8>proto);
+  store<u32>(l + IP_ID, be16(p + 4));
+  store<u32>(l + IP_LEN, <u32>total);
+  if (hlen > MIN_HDR) count(Ctr.IPV4_OPTS);
+
+  if (total > avail) ipBeyondCapture(Ctr.IPV4_TRUNC, Ctr.IPV4_TRUNC_TUNNEL, Ctr.IPV4_MALFORMED);
+  else clipEnd(p + total); // drop Ethernet padding
+  setIpDeclaredEnd(p + total);
+
+  const fo = be16(p + 6);
+  if ((fo & (MF | OFFSET_MASK)) != 0) {
+    count(Ctr.FRAG4);
+    if (total > avail) {
+      flag(F_FRAGMENT); // a cut-short fragment cannot be reassembled
+      return Next.DONE;
+    }
+    const got = reassemble(FAMILY4, l, be16(p + 4), proto, <u32>(fo & OFFSET_MASK) << 3,
+      (fo & MF) != 0, p + hlen, <u32>(total - hlen));
+    if (got < 0) {
+      flag(F_FRAGMENT);
+      return Next.DONE;
+    }
+    flag(F_REASSEMBLED);
+    const data = reassembledPtr();
+    store<u32>(l + IP_LEN, <u32>(hlen + <usize>got));
+    setCursor(data, data + <usize>got);
+    setIpDeclaredEnd(data + <usize>got);
+  } else {
+    setCursor(p + hlen, end);
+  }
+  const next = nextForProto(proto);
+  if (next == Next.DONE) {
+    count(Ctr.IP_UNSUPPORTED);
+    flag(F_UNSUPPORTED);
+  }
+  return next;
+}

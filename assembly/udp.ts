@@ -1,0 +1,79 @@
+// UDP (RFC 768), and the hand-off to UDP tunnels by port (configured from the host).
+//  0                   1                   2                   3
+//  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+// +-------------------------------+-------------------------------+
+// |          Source Port          |       Destination Port        |
+// +-------------------------------+-------------------------------+
+// |            Length             |           Checksum            |
+// +-------------------------------+-------------------------------+
+
+import { be16 } from "./bytes";
+import { Ctr, count } from "./counters";
+import { Next, cur, end, advance, clipEnd, remaining, setIpDeclaredEnd, ipDeclaredEnd, tunnelDepth } from "./layers";
+import { setPayload } from "./payload";
+import { pkt, pushL4, flag, F_TRUNC, F_MALFORMED, F_TOO_DEEP, P_CAPLEN, P_WIRELEN } from "./packet";
+import { PROTO_UDP } from "./ipproto";
+
+@inline const HDR: usize = 8;
+
+let vxlanPort: u32 = 4789;
+let genevePort: u32 = 6081;
+
+/** UDP ports that carry VXLAN and GENEVE; 0 turns a tunnel off. */
+export function configureTunnelPorts(vxlan: u32, geneve: u32): void {
+  vxlanPort = vxlan;
+  genevePort = geneve;
+}
+
+function tunnelFor(port: u32): Next {
+  if (port == 0) return Next.DONE;
+  if (port == vxlanPort) return Next.VXLAN;
+  if (port == genevePort) return Next.GENEVE;
+  return Next.DONE;
+}
+
+export function decodeUdp(): Next {
+  count(Ctr.UDP);
+  const avail = remaining();
+  const p = cur;
+  if (avail < 4) {
+    count(Ctr.UDP_TRUNC);
+    flag(F_TRUNC);
+    return Next.STOP;
+  }
+  const sport = be16(p);
+  const dport = be16(p + 2);
+  if (!pushL4(<u8>PROTO_UDP, <u16>sport, <u16>dport)) {
+    count(Ctr.LAYERS_TOO_DEEP);
+    flag(F_TOO_DEEP);
+    return Next.STOP;
+  }
+  if (avail < HDR) {
+    count(Ctr.UDP_TRUNC);
+    flag(F_TRUNC);
+    return Next.STOP;
+  }
+  const ulen = <usize>be16(p + 4);
+  if (ulen < HDR) {
+    count(Ctr.UDP_MALFORMED);
+    flag(F_MALFORMED);
+    return Next.STOP;
+  }
+  if (ulen > avail) {
+    if (tunnelDepth > 0 || load<u32>(pkt + P_CAPLEN) < load<u32>(pkt + P_WIRELEN) || ipDeclaredEnd > end) {
+      count(Ctr.UDP_TRUNC);
+      flag(F_TRUNC);
+    } else {
+      count(Ctr.UDP_MALFORMED);
+      flag(F_MALFORMED);
+    }
+  } else {
+    clipEnd(p + ulen);
+  }
+  if (p + ulen < ipDeclaredEnd) setIpDeclaredEnd(p + ulen);
+  setPayload(HDR);
+  let t = tunnelFor(dport);
+  if (t == Next.DONE) t = tunnelFor(sport);
+  if (t != Next.DONE) advance(HDR);
+  return t;
+}

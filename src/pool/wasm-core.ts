@@ -1,0 +1,120 @@
+// The AssemblyScript core (build/core.wasm) in this thread: instantiated once, one input region
+// that a whole slab is copied into per batch, typed views rebuilt only when memory grows (as
+// undici does around llhttp). Offsets of everything the host reads come from the module's own
+// exported constants, never from numbers written here.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Slab, RECORD_BYTES, HEADER_BYTES } from '../capture/slab.js';
+
+const WASM_PATH = fileURLToPath(new URL('../../build/core.wasm', import.meta.url));
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The compiled module, compiled once per thread. */
+export function coreModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(readFileSync(WASM_PATH));
+  return compiled;
+}
+
+export interface CoreOptions {
+  /** Largest slab the host sends: index capacity (records) and data capacity (bytes). */
+  maxRecords: number;
+  dataCapacity: number;
+  vxlanPort?: number;
+  genevePort?: number;
+}
+
+type Exports = Record<string, unknown> & {
+  memory: WebAssembly.Memory;
+  init(inputCapacity: number, vxlanPort: number, genevePort: number): void;
+  inputPtr(): number;
+  decodeRecord(indexPtr: number, dataPtr: number, i: number): void;
+  packetPtr(): number;
+  countersPtr(): number;
+  counterCount(): number;
+  counterName(i: number): number;
+};
+
+export class WasmCore {
+  readonly exports: Exports;
+  readonly maxRecords: number;
+  readonly dataCapacity: number;
+  /** WASM address of the slab index copy, and of the slab data copy right after it. */
+  readonly indexPtr: number;
+  readonly dataPtr: number;
+  private buffer: ArrayBuffer | undefined;
+  private u8!: Uint8Array;
+  private names: string[] | undefined;
+
+  constructor(opts: CoreOptions) {
+    const instance = new WebAssembly.Instance(coreModule(), {
+      env: {
+        abort: (msg: number, file: number, line: number, col: number) => {
+          throw new Error(`WASM core aborted: ${this.string(msg)} at ${this.string(file)}:${line}:${col}`);
+        },
+      },
+    });
+    this.exports = instance.exports as Exports;
+    this.maxRecords = opts.maxRecords;
+    this.dataCapacity = opts.dataCapacity;
+    const indexBytes = opts.maxRecords * RECORD_BYTES;
+    this.exports.init(indexBytes + opts.dataCapacity, opts.vxlanPort ?? 4789, opts.genevePort ?? 6081);
+    this.indexPtr = this.exports.inputPtr() >>> 0;
+    this.dataPtr = this.indexPtr + indexBytes;
+  }
+
+  /** A byte view of the whole WASM memory, current after any growth. */
+  get bytes(): Uint8Array {
+    const buf = this.exports.memory.buffer;
+    if (buf !== this.buffer) {
+      this.buffer = buf;
+      this.u8 = new Uint8Array(buf);
+    }
+    return this.u8;
+  }
+
+  /** The value of an exported constant (a layout offset or flag). */
+  constant(name: string): number {
+    const g = this.exports[name] as WebAssembly.Global | undefined;
+    if (!g) throw new Error(`WASM core has no export ${name}`);
+    return g.value as number;
+  }
+
+  /** Copy the used part of a slab (index and data) into the input region: one copy per batch. */
+  load(slab: Slab): void {
+    if (slab.maxRecords > this.maxRecords || slab.dataCapacity > this.dataCapacity) {
+      throw new Error(`slab (${slab.maxRecords} records, ${slab.dataCapacity} bytes) exceeds the core's input region`);
+    }
+    const m = this.bytes;
+    m.set(new Uint8Array(slab.sab, HEADER_BYTES, slab.usedIndexBytes), this.indexPtr);
+    m.set(new Uint8Array(slab.sab, slab.dataOffset, slab.dataBytes), this.dataPtr);
+  }
+
+  decodeRecord(i: number): void {
+    this.exports.decodeRecord(this.indexPtr, this.dataPtr, i);
+  }
+
+  counterNames(): string[] {
+    this.names ??= Array.from({ length: this.exports.counterCount() }, (_, i) => this.string(this.exports.counterName(i)));
+    return this.names;
+  }
+
+  /** Every counter by name. */
+  counters(): Record<string, number> {
+    const names = this.counterNames();
+    const base = this.exports.countersPtr() >>> 0;
+    const view = new BigUint64Array(this.exports.memory.buffer, base, names.length);
+    const out: Record<string, number> = {};
+    names.forEach((n, i) => { out[n] = Number(view[i]); });
+    return out;
+  }
+
+  /** An AssemblyScript string (UTF-16, byte length in the 4 bytes before it). */
+  private string(ptr: number): string {
+    if (!ptr) return '';
+    const m = this.bytes;
+    const len = new DataView(m.buffer).getUint32(ptr - 4, true);
+    return Buffer.from(m.buffer, ptr, len).toString('utf16le');
+  }
+}
