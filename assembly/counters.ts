@@ -19,7 +19,7 @@ export const enum Ctr {
   TUNNEL_TOO_DEEP, LAYERS_TOO_DEEP,
   FLOW_PKTS, FLOW_NO_KEY, FLOW_PENDING_FRAG, FLOW_CREATED, FLOW_EXPIRED_IDLE, FLOW_EXPIRED_ACTIVE,
   FLOW_EVICTED, FLOW_FLUSHED, FLOW_MIRROR_DUP,
-  TUNNEL_SESSIONS, TUNNEL_EVICTED,
+  TUNNEL_SESSIONS, TUNNEL_EXPIRED, TUNNEL_EVICTED, TUNNEL_FLUSHED,
   COUNT,
 }
 
@@ -40,7 +40,7 @@ export const NAMES: string[] = [
   "decoder.tunnel.too_deep", "decoder.layers.too_deep",
   "flow.pkts", "flow.no_key", "flow.pending_fragment", "flow.created", "flow.expired_idle", "flow.expired_active",
   "flow.evicted", "flow.flushed", "flow.mirror_duplicate",
-  "tunnel.sessions", "tunnel.evicted",
+  "tunnel.sessions", "tunnel.expired", "tunnel.evicted", "tunnel.flushed",
 ];
 
 let base: usize = 0;

@@ -26,7 +26,7 @@ function decodeIcmpCommon(proto: u32, seen: Ctr, trunc: Ctr): Next {
     flag(F_TOO_DEEP);
     return Next.STOP;
   }
-  setPayload(remaining() >= 8 ? 8 : 4);
+  setPayload(8); // Zeek counts an ICMP message's bytes past its 8-byte header
   return Next.DONE;
 }
 

@@ -8,6 +8,12 @@ import { fragInit } from "./frag";
 import { decodeFrame } from "./decode";
 import { toNs } from "./timestamp";
 import { configureTunnelPorts } from "./udp";
+import { spacesInit, mapVni as mapVniTo } from "./address-space";
+import { serverPortsInit, addServerPort as addPort } from "./server-ports";
+import { dedupInit } from "./dedup";
+import { outputInit, outputFree, outputPtr as outPtr, outputCount as outCount, outputClear as outClear, OUT_RESERVE } from "./output";
+import { flowStageInit, flowStage, advanceClock, flushAll, liveFlows as live, setTimeouts as setFlowTimeouts } from "./flow-stage";
+import * as F from "./flow";
 
 // Slab index entry, mirrored from src/capture/slab.ts (RECORD_WORDS u32 per frame).
 @inline const RECORD_WORDS: usize = 8;
@@ -21,14 +27,39 @@ import { configureTunnelPorts } from "./udp";
 let inputBase: usize = 0;
 let inputBytes: usize = 0;
 
-/** Allocate every region once. inputCapacity: the largest slab (index + data) the host will send. */
-export function init(inputCapacity: u32, vxlanPort: u32, genevePort: u32): void {
+/**
+ * Allocate every region once. inputCapacity: the largest slab (index + data) the host will send;
+ * maxFlows, maxTunnels: table bounds; shard of shards: which flows this instance owns;
+ * dedupWindowUs: the mirror-duplicate window (0 = off).
+ */
+export function init(inputCapacity: u32, vxlanPort: u32, genevePort: u32, maxFlows: u32, maxTunnels: u32,
+  shard: u32, shards: u32, dedupWindowUs: u32): void {
   countersInit();
   packetInit();
   fragInit();
+  spacesInit();
+  serverPortsInit();
+  outputInit();
+  dedupInit(dedupWindowUs);
+  flowStageInit(maxFlows, maxTunnels, shard, shards);
   inputBytes = <usize>inputCapacity;
   inputBase = heap.alloc(inputBytes);
   configureTunnelPorts(vxlanPort, genevePort);
+}
+
+/** Timeouts in seconds of capture time. */
+export function setTimeouts(tcpAttempt: u32, tcpOpen: u32, tcpClosed: u32, udp: u32, icmp: u32, active: u32): void {
+  setFlowTimeouts(tcpAttempt, tcpOpen, tcpClosed, udp, icmp, active);
+}
+
+/** A likely server port (Zeek's likely_server_ports) for guessing who opened a connection. */
+export function addServerPort(port: u32): void {
+  addPort(port);
+}
+
+/** Put frames tunnelled with this VNI in an address space; false when the map is full. */
+export function mapVni(vni: u32, space: u32): bool {
+  return mapVniTo(vni, space);
 }
 
 export function inputPtr(): usize {
@@ -39,13 +70,53 @@ export function inputCapacity(): u32 {
   return <u32>inputBytes;
 }
 
+@inline function entry(indexPtr: usize, i: u32): usize {
+  return indexPtr + (<usize>i * RECORD_WORDS << 2);
+}
+
+@inline function entryNs(e: usize): u64 {
+  return toNs(load<u32>(e + (R_LINK << 2)), load<u32>(e + (R_TS_HI << 2)), load<u32>(e + (R_TS_LO << 2)));
+}
+
 /** Decode record i of the index at indexPtr (frames relative to dataPtr) into the packet info. */
 export function decodeRecord(indexPtr: usize, dataPtr: usize, i: u32): void {
-  const e = indexPtr + (<usize>i * RECORD_WORDS << 2);
-  const link = load<u32>(e + (R_LINK << 2));
+  const e = entry(indexPtr, i);
   decodeFrame(dataPtr + <usize>load<u32>(e + (R_OFFSET << 2)), load<u32>(e + (R_CAPLEN << 2)),
-    load<u32>(e + (R_WIRELEN << 2)), link & 0xffff,
-    toNs(link, load<u32>(e + (R_TS_HI << 2)), load<u32>(e + (R_TS_LO << 2))));
+    load<u32>(e + (R_WIRELEN << 2)), load<u32>(e + (R_LINK << 2)) & 0xffff, entryNs(e));
+}
+
+/**
+ * Decode records [from, to) of the loaded slab and run the flow stage on each. Returns the index
+ * of the first record not processed: less than `to` when the output region needs draining.
+ */
+export function processRecords(indexPtr: usize, dataPtr: usize, from: u32, to: u32): u32 {
+  for (let i = from; i < to; i++) {
+    if (outputFree() <= OUT_RESERVE || !advanceClock(entryNs(entry(indexPtr, i)))) return i;
+    decodeRecord(indexPtr, dataPtr, i);
+    flowStage();
+  }
+  return to;
+}
+
+/** End of input: write out every open record. False when the output must be drained first. */
+export function flush(): bool {
+  return flushAll();
+}
+
+export function liveFlows(): u32 {
+  return live();
+}
+
+export function outputPtr(): usize {
+  return outPtr();
+}
+
+export function outputCount(): u32 {
+  return outCount();
+}
+
+export function outputClear(): void {
+  outClear();
 }
 
 export function packetPtr(): usize {
@@ -105,3 +176,38 @@ export const FLAG_FRAGMENT = P.F_FRAGMENT;
 export const FLAG_REASSEMBLED = P.F_REASSEMBLED;
 export const FLAG_UNSUPPORTED = P.F_UNSUPPORTED;
 export const FLAG_TOO_DEEP = P.F_TOO_DEEP;
+
+// Flow record layout (see flow.ts)
+export const FLOW_SIZE = <i32>F.FL_SIZE;
+export const FL_ORIG = <i32>F.FL_ORIG;
+export const FL_RESP = <i32>F.FL_RESP;
+export const FL_OPORT = <i32>F.FL_OPORT;
+export const FL_RPORT = <i32>F.FL_RPORT;
+export const FL_PROTO = <i32>F.FL_PROTO;
+export const FL_FLAGS = <i32>F.FL_FLAGS;
+export const FL_END = <i32>F.FL_END;
+export const FL_SPACE = <i32>F.FL_SPACE;
+export const FL_VNI = <i32>F.FL_VNI;
+export const FL_FIRST = <i32>F.FL_FIRST;
+export const FL_LAST = <i32>F.FL_LAST;
+export const FL_UID = <i32>F.FL_UID;
+export const FL_PARENT1 = <i32>F.FL_PARENT1;
+export const FL_PARENT2 = <i32>F.FL_PARENT2;
+export const FL_MISSED = <i32>F.FL_MISSED;
+export const FL_HIST_LEN = <i32>F.FL_HIST_LEN;
+export const FL_HIST = <i32>F.FL_HIST;
+export const FL_TUN_KIND = <i32>F.FL_TUN_KIND;
+export const FL_EP_ORIG = <i32>F.FL_EP_ORIG;
+export const FL_EP_RESP = <i32>F.FL_EP_RESP;
+export const EP_PKTS = <i32>F.EP_PKTS;
+export const EP_IP_BYTES = <i32>F.EP_IP_BYTES;
+export const EP_BYTES = <i32>F.EP_BYTES;
+export const EP_STATE = <i32>F.EP_STATE;
+export const FLF_TUNNEL = <i32>F.FLF_TUNNEL;
+export const FLF_PARENT1 = <i32>F.FLF_PARENT1;
+export const FLF_PARENT2 = <i32>F.FLF_PARENT2;
+export const END_IDLE = <i32>F.END_IDLE;
+export const END_ACTIVE = <i32>F.END_ACTIVE;
+export const END_EVICTED = <i32>F.END_EVICTED;
+export const END_FLUSHED = <i32>F.END_FLUSHED;
+export const END_REUSED = <i32>F.END_REUSED;

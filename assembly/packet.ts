@@ -49,6 +49,7 @@ export const TUN_GENEVE: u8 = 2;
 @inline export const L4_IP: i32 = 1;          //   u8 index of the IP layer it rides in
 @inline export const L4_SPORT: i32 = 2;       //   u16 (ICMP: type)
 @inline export const L4_DPORT: i32 = 4;       //   u16 (ICMP: code)
+@inline export const L4_PAYLOAD: i32 = 6;     //   u16 UDP payload length per its header
 @inline export const L4_SIZE: i32 = 8;
 @inline export const P_TCP_SEQ: i32 = 344;    // u32 innermost TCP
 @inline export const P_TCP_ACK: i32 = 348;    // u32
@@ -77,7 +78,8 @@ export function packetInit(): void {
   store<u64>(pkt + P_NETH, 0); // NETH..NL4 and padding
   store<u32>(pkt + P_PAYLOAD_CAP, 0);
   store<u32>(pkt + P_PAYLOAD_LEN, 0);
-  store<u16>(pkt + P_TCP_FLAGS, 0);
+  store<u64>(pkt + P_TCP_SEQ, 0); // and P_TCP_ACK
+  store<u32>(pkt + P_TCP_FLAGS, 0); // and P_TCP_WIN
 }
 
 @inline export function flag(f: u32): void {
@@ -121,6 +123,7 @@ export function pushL4(proto: u8, sport: u16, dport: u16): bool {
   store<u8>(l + L4_IP, <u8>(nIp() - 1));
   store<u16>(l + L4_SPORT, sport);
   store<u16>(l + L4_DPORT, dport);
+  store<u16>(l + L4_PAYLOAD, 0);
   store<u8>(pkt + P_NL4, <u8>(n + 1));
   return true;
 }

@@ -11,7 +11,7 @@ import { be16 } from "./bytes";
 import { Ctr, count } from "./counters";
 import { Next, cur, end, advance, clipEnd, remaining, setIpDeclaredEnd, ipDeclaredEnd, tunnelDepth } from "./layers";
 import { setPayload } from "./payload";
-import { pkt, pushL4, flag, F_TRUNC, F_MALFORMED, F_TOO_DEEP, P_CAPLEN, P_WIRELEN } from "./packet";
+import { pkt, pushL4, l4Layer, nL4, L4_PAYLOAD, flag, F_TRUNC, F_MALFORMED, F_TOO_DEEP, P_CAPLEN, P_WIRELEN } from "./packet";
 import { PROTO_UDP } from "./ipproto";
 
 @inline const HDR: usize = 8;
@@ -70,6 +70,7 @@ export function decodeUdp(): Next {
   } else {
     clipEnd(p + ulen);
   }
+  store<u16>(l4Layer(nL4() - 1) + L4_PAYLOAD, <u16>(ulen - HDR));
   if (p + ulen < ipDeclaredEnd) setIpDeclaredEnd(p + ulen);
   setPayload(HDR);
   let t = tunnelFor(dport);

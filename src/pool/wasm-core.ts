@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Slab, RECORD_BYTES, HEADER_BYTES } from '../capture/slab.js';
+import { LIKELY_SERVER_PORTS } from './server-ports.js';
 
 const WASM_PATH = fileURLToPath(new URL('../../build/core.wasm', import.meta.url));
 
@@ -17,17 +18,57 @@ export function coreModule(): WebAssembly.Module {
   return compiled;
 }
 
+/** Flow timeouts in seconds of capture time (Zeek's defaults where Zeek has one). */
+export interface Timeouts {
+  tcpAttempt: number;
+  tcpOpen: number;
+  tcpClosed: number;
+  udp: number;
+  icmp: number;
+  /** Split flows longer than this into several records; 0 = never. */
+  active: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { tcpAttempt: 5, tcpOpen: 300, tcpClosed: 5, udp: 60, icmp: 60, active: 3600 };
+
 export interface CoreOptions {
   /** Largest slab the host sends: index capacity (records) and data capacity (bytes). */
   maxRecords: number;
   dataCapacity: number;
   vxlanPort?: number;
   genevePort?: number;
+  /** Flow table bound per core, and the tunnel-session table's. */
+  maxFlows?: number;
+  maxTunnels?: number;
+  /** This core owns the flows whose hash falls in shard `shard` of `shards`. */
+  shard?: number;
+  shards?: number;
+  /** Window for recognising the second copy of a packet mirrored at both ends; 0 = off. */
+  dedupWindowUs?: number;
+  timeouts?: Partial<Timeouts>;
+  /** VNI → address space, for VPCs whose address ranges overlap. */
+  vniSpaces?: Record<number, number>;
+  /** Likely server ports, for guessing which side opened a connection (Zeek's list by default). */
+  serverPorts?: readonly number[];
 }
+
+export const DEFAULT_MAX_FLOWS = 1 << 18;
+export const DEFAULT_MAX_TUNNELS = 1 << 16;
+export const DEFAULT_DEDUP_WINDOW_US = 2000;
 
 type Exports = Record<string, unknown> & {
   memory: WebAssembly.Memory;
-  init(inputCapacity: number, vxlanPort: number, genevePort: number): void;
+  init(inputCapacity: number, vxlanPort: number, genevePort: number, maxFlows: number, maxTunnels: number,
+    shard: number, shards: number, dedupWindowUs: number): void;
+  setTimeouts(tcpAttempt: number, tcpOpen: number, tcpClosed: number, udp: number, icmp: number, active: number): void;
+  mapVni(vni: number, space: number): number;
+  addServerPort(port: number): void;
+  liveFlows(): number;
+  processRecords(indexPtr: number, dataPtr: number, from: number, to: number): number;
+  flush(): number;
+  outputPtr(): number;
+  outputCount(): number;
+  outputClear(): void;
   inputPtr(): number;
   decodeRecord(indexPtr: number, dataPtr: number, i: number): void;
   packetPtr(): number;
@@ -59,7 +100,15 @@ export class WasmCore {
     this.maxRecords = opts.maxRecords;
     this.dataCapacity = opts.dataCapacity;
     const indexBytes = opts.maxRecords * RECORD_BYTES;
-    this.exports.init(indexBytes + opts.dataCapacity, opts.vxlanPort ?? 4789, opts.genevePort ?? 6081);
+    this.exports.init(indexBytes + opts.dataCapacity, opts.vxlanPort ?? 4789, opts.genevePort ?? 6081,
+      opts.maxFlows ?? DEFAULT_MAX_FLOWS, opts.maxTunnels ?? DEFAULT_MAX_TUNNELS, opts.shard ?? 0, opts.shards ?? 1,
+      opts.dedupWindowUs ?? DEFAULT_DEDUP_WINDOW_US);
+    const t = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+    this.exports.setTimeouts(t.tcpAttempt, t.tcpOpen, t.tcpClosed, t.udp, t.icmp, t.active);
+    for (const port of opts.serverPorts ?? LIKELY_SERVER_PORTS) this.exports.addServerPort(port);
+    for (const [vni, space] of Object.entries(opts.vniSpaces ?? {})) {
+      if (!this.exports.mapVni(Number(vni), space)) throw new Error('VNI map is full (4096 entries at most)');
+    }
     this.indexPtr = this.exports.inputPtr() >>> 0;
     this.dataPtr = this.indexPtr + indexBytes;
   }

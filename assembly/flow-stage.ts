@@ -1,0 +1,258 @@
+// The flow stage, run for every decoded frame on every shard (worker):
+//  1. tunnel sessions (the outer VXLAN/GENEVE flows) are tracked on every shard, so that each
+//     inner flow can name its parent; shard 0 alone writes them out;
+//  2. the inner flow's symmetric hash picks its owner shard; other shards stop here;
+//  3. the owner drops mirror duplicates, finds or creates the flow and accounts the packet.
+// Every shard sees every frame, so each keeps the same capture clock and expires on the same
+// schedule: records do not depend on how many workers there are (unless a table overflows).
+
+import { Ctr, count } from "./counters";
+import { flowHash, shardOf, mix64 } from "./hash";
+import { FlowTable, CL_TCP_ATTEMPT, CL_TCP_OPEN, CL_TCP_CLOSED, CL_UDP, CL_ICMP } from "./flow-table";
+import {
+  FL_FIRST, FL_LAST, FL_ACTIVE, FL_UID, FL_PARENT1, FL_PARENT2, FL_HASH, FL_VNI, FL_FLAGS, FL_TUN_KIND,
+  FL_EP_ORIG, FL_EP_RESP, EP_PKTS, EP_IP_BYTES, EP_BYTES, EP_STATE, FLF_TUNNEL, FLF_PARENT1, FLF_PARENT2,
+  END_ACTIVE, END_REUSED, endpoint,
+} from "./flow";
+import { isMirrorDuplicate } from "./dedup";
+import { packetSpace } from "./address-space";
+import { historyAppend, historyCheck, H_DATA, L_FLIP } from "./history";
+import { isServerPort } from "./server-ports";
+import {
+  tcpUpdate, isReuse, closeComplete, pastHandshake, TH_SYN, TH_ACK, TCP_SYN_SENT, TCP_SYN_ACK_SENT, TCP_INACTIVE,
+} from "./tcp-state";
+import { PROTO_TCP, PROTO_UDP, PROTO_ICMP4, PROTO_ICMP6 } from "./ipproto";
+import {
+  pkt, P_TS_NS, P_NTUN, P_TUN_IP, P_TUN_L4, P_TUN_KIND, P_TUN_VNI, P_TCP_SEQ, P_TCP_ACK, P_TCP_FLAGS, P_TCP_WIN,
+  P_PAYLOAD_LEN, IP_SRC, IP_DST, IP_LEN, L4_PROTO, L4_IP, L4_SPORT, L4_DPORT, L4_PAYLOAD,
+  ipLayer, l4Layer, nIp, nL4, hasFlag, F_FRAGMENT,
+} from "./packet";
+
+@inline const SWEEP_EVERY_NS: u64 = 1_000_000_000;
+
+let flows: FlowTable = changetype<FlowTable>(0);
+let tunnels: FlowTable = changetype<FlowTable>(0);
+let shard: u32 = 0;
+let shards: u32 = 1;
+let activeTimeoutNs: u64 = 0;
+let clock: u64 = 0;
+let nextSweep: u64 = 0;
+
+export function flowStageInit(maxFlows: u32, maxTunnels: u32, shardIndex: u32, shardCount: u32): void {
+  shard = shardIndex;
+  shards = shardCount;
+  flows = new FlowTable(maxFlows, true, Ctr.FLOW_EXPIRED_IDLE, Ctr.FLOW_EVICTED);
+  tunnels = new FlowTable(maxTunnels, shardIndex == 0, Ctr.TUNNEL_EXPIRED, Ctr.TUNNEL_EVICTED);
+}
+
+/** Timeouts in seconds of capture time; active 0 = never split long flows. */
+export function setTimeouts(tcpAttempt: u32, tcpOpen: u32, tcpClosed: u32, udp: u32, icmp: u32, active: u32): void {
+  for (let i = 0; i < 2; i++) {
+    const t = i == 0 ? flows : tunnels;
+    t.timeouts[CL_TCP_ATTEMPT] = <u64>tcpAttempt * 1_000_000_000;
+    t.timeouts[CL_TCP_OPEN] = <u64>tcpOpen * 1_000_000_000;
+    t.timeouts[CL_TCP_CLOSED] = <u64>tcpClosed * 1_000_000_000;
+    t.timeouts[CL_UDP] = <u64>udp * 1_000_000_000;
+    t.timeouts[CL_ICMP] = <u64>icmp * 1_000_000_000;
+  }
+  activeTimeoutNs = <u64>active * 1_000_000_000;
+}
+
+/**
+ * Move the capture clock to the next frame's time and expire what went idle, at most once a
+ * second of capture time. False when the output filled up first: drain it and call again, so
+ * that no frame is ever matched against a flow that should already have ended.
+ */
+export function advanceClock(ts: u64): bool {
+  if (ts > clock) clock = ts;
+  if (clock < nextSweep) return true;
+  if (!flows.expire(clock) || !tunnels.expire(clock)) return false;
+  nextSweep = clock + SWEEP_EVERY_NS;
+  return true;
+}
+
+/** Write out every open record (end of input); false while the output is too full. */
+export function flushAll(): bool {
+  return flows.flush(Ctr.FLOW_FLUSHED) && tunnels.flush(Ctr.TUNNEL_FLUSHED);
+}
+
+/** Records open in the flow table (for the host's statistics). */
+export function liveFlows(): u32 {
+  return flows.live;
+}
+
+function uidOf(f: usize): u64 {
+  return mix64(load<u64>(f + FL_HASH) ^ mix64(load<u64>(f + FL_FIRST)));
+}
+
+/** ICMP request/reply pairs share one flow (Zeek's ICMP4/6_counterpart); other types key on the code. */
+function icmpCounterpart(proto: u32, type: u32, code: u32): u32 {
+  if (proto == PROTO_ICMP4) {
+    switch (type) {
+      case 8: return 0;   case 0: return 8;   // echo
+      case 13: return 14; case 14: return 13; // timestamp
+      case 15: return 16; case 16: return 15; // information
+      case 17: return 18; case 18: return 17; // address mask
+      case 10: return 9;  case 9: return 10;  // router solicitation / advertisement
+    }
+  } else {
+    switch (type) {
+      case 128: return 129; case 129: return 128; // echo
+      case 133: return 134; case 134: return 133; // router
+      case 135: return 136; case 136: return 135; // neighbour
+      case 130: return 131; case 131: return 130; // multicast listener
+      case 139: return 140; case 140: return 139; // node information
+      case 144: return 145; case 145: return 144; // home agent address discovery
+    }
+  }
+  return code;
+}
+
+/** Zeek's WantConnection role guess for a new TCP or UDP connection, from likely server ports. */
+function flipAtStart(proto: u32, sport: u32, dport: u32, tflags: u32): bool {
+  if (proto == PROTO_UDP) return isServerPort(sport) && !isServerPort(dport);
+  if (proto != PROTO_TCP) return false;
+  if ((tflags & TH_SYN) != 0 && (tflags & TH_ACK) == 0) return false; // a plain SYN names its originator
+  if (!isServerPort(sport)) return false;
+  if (!isServerPort(dport)) return true;
+  return (tflags & TH_SYN) == 0 && sport < dport;
+}
+
+function timeoutClass(f: usize, proto: u32): u8 {
+  if (proto == PROTO_UDP) return CL_UDP;
+  if (proto != PROTO_TCP) return CL_ICMP;
+  if (closeComplete(f)) return CL_TCP_CLOSED;
+  const o = load<u8>(f + FL_EP_ORIG + EP_STATE);
+  if ((o == TCP_SYN_SENT || o == TCP_SYN_ACK_SENT) && load<u8>(f + FL_EP_RESP + EP_STATE) == TCP_INACTIVE) {
+    return CL_TCP_ATTEMPT;
+  }
+  return pastHandshake(f) ? CL_TCP_OPEN : CL_UDP; // Zeek gives TCP the UDP timeout until the handshake ends
+}
+
+@inline function account(f: usize, fromOrig: bool, ipBytes: u32, payload: u32): void {
+  const ep = endpoint(f, fromOrig);
+  store<u64>(ep + EP_PKTS, load<u64>(ep + EP_PKTS) + 1);
+  store<u64>(ep + EP_IP_BYTES, load<u64>(ep + EP_IP_BYTES) + <u64>ipBytes);
+  store<u64>(ep + EP_BYTES, load<u64>(ep + EP_BYTES) + <u64>payload);
+}
+
+/** A UDP or ICMP packet: its side is active; UDP adds D / d once per side, as Zeek does. */
+@inline function datagram(f: usize, fromOrig: bool, proto: u32): void {
+  store<u8>(endpoint(f, fromOrig) + EP_STATE, 1);
+  if (proto == PROTO_UDP) historyCheck(f, H_DATA, 0x44 /* D */, fromOrig);
+}
+
+/** Account the tunnel (outer UDP) session that carried this frame; returns its uid hash. */
+function tunnelSession(t: i32, ts: u64): u64 {
+  const ip = ipLayer(<i32>load<u8>(pkt + P_TUN_IP + t));
+  const l4 = l4Layer(<i32>load<u8>(pkt + P_TUN_L4 + t));
+  const sport = load<u16>(l4 + L4_SPORT);
+  const dport = load<u16>(l4 + L4_DPORT);
+  const h = flowHash(ip + IP_SRC, sport, ip + IP_DST, dport, PROTO_UDP, 0);
+  let idx = tunnels.find(h, <u8>PROTO_UDP, 0, ip + IP_SRC, sport, ip + IP_DST, dport);
+  let fromOrig = tunnels.fromOrig;
+  if (idx == 0) {
+    idx = tunnels.create(h, <u8>PROTO_UDP, 0, ip + IP_SRC, sport, ip + IP_DST, dport, CL_UDP);
+    fromOrig = true;
+    count(Ctr.TUNNEL_SESSIONS);
+    const f = tunnels.rec(idx);
+    store<u64>(f + FL_FIRST, ts);
+    store<u64>(f + FL_UID, uidOf(f));
+    store<u8>(f + FL_FLAGS, FLF_TUNNEL);
+    store<u8>(f + FL_TUN_KIND, load<u8>(pkt + P_TUN_KIND + t));
+    store<u32>(f + FL_VNI, load<u32>(pkt + P_TUN_VNI + (t << 2)));
+  }
+  const f = tunnels.rec(idx);
+  account(f, fromOrig, load<u32>(ip + IP_LEN), <u32>load<u16>(l4 + L4_PAYLOAD));
+  datagram(f, fromOrig, PROTO_UDP);
+  if (ts > load<u64>(f + FL_LAST)) store<u64>(f + FL_LAST, ts);
+  store<u64>(f + FL_ACTIVE, ts);
+  tunnels.touch(idx, CL_UDP);
+  return load<u64>(f + FL_UID);
+}
+
+/** Remember the tunnel that carried a packet of this flow (Zeek keeps a set; two fit here). */
+function addParent(f: usize, parent: u64): void {
+  const flags = load<u8>(f + FL_FLAGS);
+  if ((flags & FLF_PARENT1) == 0) {
+    store<u64>(f + FL_PARENT1, parent);
+    store<u8>(f + FL_FLAGS, flags | FLF_PARENT1);
+  } else if (load<u64>(f + FL_PARENT1) != parent && (flags & FLF_PARENT2) == 0) {
+    store<u64>(f + FL_PARENT2, parent);
+    store<u8>(f + FL_FLAGS, flags | FLF_PARENT2);
+  }
+}
+
+/** Run the flow stage for the frame just decoded. */
+export function flowStage(): void {
+  const ts = load<u64>(pkt + P_TS_NS);
+
+  const ntun = <i32>load<u8>(pkt + P_NTUN);
+  const parent = ntun > 0 ? tunnelSession(ntun - 1, ts) : 0;
+
+  const nip = nIp();
+  const nl4 = nL4();
+  if (nip == 0 || hasFlag(F_FRAGMENT) || nl4 == 0 || <i32>load<u8>(l4Layer(nl4 - 1) + L4_IP) != nip - 1) {
+    if (shard == 0) count(nip != 0 && hasFlag(F_FRAGMENT) ? Ctr.FLOW_PENDING_FRAG : Ctr.FLOW_NO_KEY);
+    return;
+  }
+  const ip = ipLayer(nip - 1);
+  const l4 = l4Layer(nl4 - 1);
+  const proto = <u32>load<u8>(l4 + L4_PROTO);
+  const sport = <u32>load<u16>(l4 + L4_SPORT);
+  let dport = <u32>load<u16>(l4 + L4_DPORT);
+  if (proto == PROTO_ICMP4 || proto == PROTO_ICMP6) dport = icmpCounterpart(proto, sport, dport);
+  const space = packetSpace();
+  const src = ip + IP_SRC;
+  const dst = ip + IP_DST;
+  const h = flowHash(src, sport, dst, dport, proto, space);
+  if (shardOf(h, shards) != shard) return;
+  if (isMirrorDuplicate(h)) {
+    count(Ctr.FLOW_MIRROR_DUP);
+    return;
+  }
+  count(Ctr.FLOW_PKTS);
+
+  const tflags = <u32>load<u16>(pkt + P_TCP_FLAGS);
+  const seq = load<u32>(pkt + P_TCP_SEQ);
+  let idx = flows.find(h, <u8>proto, space, src, <u16>sport, dst, <u16>dport);
+  let fromOrig = flows.fromOrig;
+  if (idx != 0) {
+    const f = flows.rec(idx);
+    if (proto == PROTO_TCP && isReuse(f, fromOrig, tflags, seq)) {
+      flows.finish(idx, END_REUSED);
+      idx = 0;
+    } else if (activeTimeoutNs != 0 && ts - load<u64>(f + FL_FIRST) >= activeTimeoutNs) {
+      count(Ctr.FLOW_EXPIRED_ACTIVE);
+      flows.finish(idx, END_ACTIVE);
+      idx = 0;
+    }
+  }
+  if (idx == 0) {
+    const flip = flipAtStart(proto, sport, dport, tflags);
+    idx = flip
+      ? flows.create(h, <u8>proto, space, dst, <u16>dport, src, <u16>sport, CL_UDP)
+      : flows.create(h, <u8>proto, space, src, <u16>sport, dst, <u16>dport, CL_UDP);
+    fromOrig = !flip;
+    count(Ctr.FLOW_CREATED);
+    const f = flows.rec(idx);
+    store<u64>(f + FL_FIRST, ts);
+    store<u64>(f + FL_UID, uidOf(f));
+    if (ntun > 0) store<u32>(f + FL_VNI, load<u32>(pkt + P_TUN_VNI + ((ntun - 1) << 2)));
+    if (flip) historyAppend(f, L_FLIP);
+  }
+  const f = flows.rec(idx);
+  if (ntun > 0) addParent(f, parent);
+  const payload = load<u32>(pkt + P_PAYLOAD_LEN);
+  let timed = true;
+  if (proto == PROTO_TCP) {
+    account(f, fromOrig, load<u32>(ip + IP_LEN), 0);
+    timed = tcpUpdate(f, fromOrig, tflags, seq, load<u32>(pkt + P_TCP_ACK), <u32>load<u16>(pkt + P_TCP_WIN), payload);
+  } else {
+    account(f, fromOrig, load<u32>(ip + IP_LEN), proto == PROTO_UDP ? <u32>load<u16>(l4 + L4_PAYLOAD) : payload);
+    datagram(f, fromOrig, proto);
+  }
+  if (timed && ts > load<u64>(f + FL_LAST)) store<u64>(f + FL_LAST, ts);
+  store<u64>(f + FL_ACTIVE, ts);
+  flows.touch(idx, timeoutClass(f, proto));
+}

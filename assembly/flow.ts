@@ -1,0 +1,96 @@
+// A connection's state, laid out as a fixed-size record: the flow table keeps them, the output
+// region receives copies of finished ones, and the host reads both through the FL_* and EP_*
+// offsets exported from index.ts. Field meanings follow Zeek's conn.log and TCP analyzer.
+// Everything about one side sits in an endpoint block (EP_*), originator's then responder's,
+// so that reversing the roles of a connection (Zeek's FlipRoles) is a swap of two blocks.
+
+@inline export const FL_ORIG: usize = 0;       // 16 bytes originator address
+@inline export const FL_RESP: usize = 16;      // 16 bytes responder address
+@inline export const FL_OPORT: usize = 32;     // u16 (ICMP: type)
+@inline export const FL_RPORT: usize = 34;     // u16 (ICMP: counterpart type, or code)
+@inline export const FL_PROTO: usize = 36;     // u8
+@inline export const FL_CLASS: usize = 37;     // u8 timeout class (flow-table.ts)
+@inline export const FL_FLAGS: usize = 38;     // u8 FLF_*
+@inline export const FL_END: usize = 39;       // u8 END_* why it was written out
+@inline export const FL_SPACE: usize = 40;     // u32 address space
+@inline export const FL_VNI: usize = 44;       // u32 innermost VNI of the first packet
+@inline export const FL_PREV: usize = 48;      // u32 timeout list links (record index + 1; 0 = none)
+@inline export const FL_NEXT: usize = 52;      // u32
+@inline export const FL_HASH: usize = 56;      // u64 symmetric key hash
+@inline export const FL_FIRST: usize = 64;     // u64 ns, first packet
+@inline export const FL_LAST: usize = 72;      // u64 ns, last packet that counts for the duration
+@inline export const FL_ACTIVE: usize = 80;    // u64 ns, last packet of any kind (idle timeouts)
+@inline export const FL_UID: usize = 88;       // u64 hash that the host renders as the uid
+@inline export const FL_PARENT1: usize = 96;   // u64 uid hash of the tunnel session that carried it
+@inline export const FL_PARENT2: usize = 104;  // u64 a second one (the other direction's tunnel)
+@inline export const FL_MISSED: usize = 112;   // u64 bytes in sequence gaps acknowledged but never seen
+@inline export const FL_HIST_SEEN: usize = 120; // u32 bit per history letter (low half orig, high half resp)
+@inline export const FL_HIST_LEN: usize = 124; // u8
+@inline export const FL_TUN_KIND: usize = 125; // u8 for tunnel sessions: TUN_VXLAN / TUN_GENEVE
+@inline export const FL_HIST: usize = 128;     // HIST_MAX history letters
+@inline export const HIST_MAX: usize = 32;
+@inline export const FL_EP_ORIG: usize = 160;  // endpoint block of the originator
+@inline export const FL_EP_RESP: usize = 240;  // endpoint block of the responder
+@inline export const FL_SIZE: usize = 320;
+
+// Endpoint block (EP_SIZE bytes), relative to FL_EP_ORIG or FL_EP_RESP
+@inline export const EP_PKTS: usize = 0;       // u64 packets
+@inline export const EP_IP_BYTES: usize = 8;   // u64 sum of IP total lengths
+@inline export const EP_BYTES: usize = 16;     // u64 UDP/ICMP payload bytes (TCP: from sequence numbers)
+@inline export const EP_REL_LAST: usize = 24;  // u64 TCP: one past the highest sequence sent, relative to START
+@inline export const EP_REL_ACK: usize = 32;   // u64 TCP: highest acknowledgement the peer sent, relative
+@inline export const EP_START: usize = 40;     // u32 TCP: initial sequence number (or first seq - 1)
+@inline export const EP_HIST_SYN: usize = 44;  // u32 relative seq of the last SYN put in the history
+@inline export const EP_HIST_FIN: usize = 48;  // u32 ... FIN
+@inline export const EP_HIST_RST: usize = 52;  // u32 ... RST
+@inline export const EP_HOLE: usize = 56;      // u32 relative start of the open sequence gap
+@inline export const EP_HOLE_LEN: usize = 60;  // u32 its length (0 = none)
+@inline export const EP_RETX: usize = 64;      // u32 retransmissions (scaled history T)
+@inline export const EP_ZWIN: usize = 68;      // u32 zero windows (W)
+@inline export const EP_GAPS: usize = 72;      // u32 content gaps (G)
+@inline export const EP_STATE: usize = 76;     // u8 TCP endpoint state (tcp-state.ts); UDP/ICMP: 1 = active
+@inline export const EP_PREV_STATE: usize = 77; // u8
+@inline export const EP_FLAGS: usize = 78;     // u8 EPF_*
+@inline export const EP_SIZE: usize = 80;
+
+// EP_FLAGS
+@inline export const EPF_INIT: u8 = 1;         // sequence numbers initialised
+@inline export const EPF_FIN: u8 = 2;          // a FIN was seen (Zeek's FIN_cnt > 0)
+@inline export const EPF_CLOSED: u8 = 4;       // did_close: this side ended with FIN or RST
+@inline export const EPF_HSYN: u8 = 8;         // EP_HIST_SYN holds a value
+@inline export const EPF_HFIN: u8 = 16;
+@inline export const EPF_HRST: u8 = 32;
+
+// FL_FLAGS
+@inline export const FLF_TUNNEL: u8 = 1;       // this record is a tunnel session (VXLAN/GENEVE)
+@inline export const FLF_PARENT1: u8 = 2;      // FL_PARENT1 is set
+@inline export const FLF_PARENT2: u8 = 4;      // FL_PARENT2 is set
+
+// FL_END
+@inline export const END_IDLE: u8 = 1;
+@inline export const END_ACTIVE: u8 = 2;
+@inline export const END_EVICTED: u8 = 3;
+@inline export const END_FLUSHED: u8 = 4;
+@inline export const END_REUSED: u8 = 5;
+
+/** The endpoint block of the packet's sender (fromOrig) or of its peer. */
+@inline export function endpoint(f: usize, orig: bool): usize {
+  return f + (orig ? FL_EP_ORIG : FL_EP_RESP);
+}
+
+/** Swap the roles of originator and responder (Zeek's FlipRoles): key and endpoint blocks. */
+export function flipRoles(f: usize): void {
+  for (let i: usize = 0; i < 16; i += 8) {
+    const t = load<u64>(f + FL_ORIG + i);
+    store<u64>(f + FL_ORIG + i, load<u64>(f + FL_RESP + i));
+    store<u64>(f + FL_RESP + i, t);
+  }
+  const op = load<u16>(f + FL_OPORT);
+  store<u16>(f + FL_OPORT, load<u16>(f + FL_RPORT));
+  store<u16>(f + FL_RPORT, op);
+  for (let i: usize = 0; i < EP_SIZE; i += 8) {
+    const t = load<u64>(f + FL_EP_ORIG + i);
+    store<u64>(f + FL_EP_ORIG + i, load<u64>(f + FL_EP_RESP + i));
+    store<u64>(f + FL_EP_RESP + i, t);
+  }
+}

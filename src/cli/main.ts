@@ -1,0 +1,100 @@
+// The `mirrorsense` command line (commander): one sub-command per job.
+
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { analyze } from './analyze.js';
+import { formatSummary } from './summary.js';
+import { CaptureError } from '../capture/errors.js';
+import { DEFAULT_TIMEOUTS, DEFAULT_MAX_FLOWS, DEFAULT_DEDUP_WINDOW_US } from '../pool/wasm-core.js';
+
+function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}.`);
+    return n;
+  };
+}
+
+function nonNegativeInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number, 0 or more.`);
+    return n;
+  };
+}
+
+function port(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`${name} must be a UDP port (0 turns it off).`);
+    return n;
+  };
+}
+
+function vniSpace(value: string, previous: Record<number, number>): Record<number, number> {
+  const m = /^(\d+)=(\d+)$/.exec(value);
+  if (!m || Number(m[1]) > 0xffffff) throw new InvalidArgumentError(`expected VNI=SPACE with a 24-bit VNI, e.g. 101=1, got "${value}".`);
+  return { ...previous, [Number(m[1])]: Number(m[2]) };
+}
+
+export function program(): Command {
+  const cmd = new Command('mirrorsense')
+    .description('Network detection sensor for AWS VPC Traffic Mirroring (VXLAN/GENEVE), with a WASM core over a worker pool.')
+    .showHelpAfterError();
+
+  cmd.command('analyze')
+    .description('Analyse a capture file (pcap or pcapng) offline: connection records as NDJSON and a summary.')
+    .argument('<file>', 'capture file: pcap (µs or ns, either byte order) or pcapng')
+    .option('--events <file>', 'write connection records (Zeek conn.log JSON) to FILE, or - for standard output')
+    .addOption(new Option('--workers <n>', 'worker threads (each owns 1/N of the flows)')
+      .default(Math.min(availableParallelism(), 8)).argParser(positiveInt('--workers', 64)))
+    .addOption(new Option('--max-flows <n>', 'flow table bound per worker (oldest flow evicted, counted)')
+      .default(DEFAULT_MAX_FLOWS).argParser(positiveInt('--max-flows', 1 << 24)))
+    .addOption(new Option('--dedup-window <us>', 'recognise copies of a packet mirrored at both ends within this many µs; 0 turns it off')
+      .default(DEFAULT_DEDUP_WINDOW_US).argParser(nonNegativeInt('--dedup-window')))
+    .option('--vni-space <vni=space>', 'put a VNI in its own address space (overlapping VPC CIDRs); repeatable', vniSpace, {})
+    .addOption(new Option('--vxlan-port <port>', 'UDP port carrying VXLAN').default(4789).argParser(port('--vxlan-port')))
+    .addOption(new Option('--geneve-port <port>', 'UDP port carrying GENEVE').default(6081).argParser(port('--geneve-port')))
+    .addOption(new Option('--active-timeout <s>', 'split connections longer than this into several records; 0 = never')
+      .default(DEFAULT_TIMEOUTS.active).argParser(nonNegativeInt('--active-timeout')))
+    .option('--json', 'print the summary as JSON on standard output')
+    .option('--no-progress', 'no progress bar (it only shows on a terminal anyway)')
+    .action(async (file: string, o) => {
+      if (!existsSync(file)) {
+        process.stderr.write(`mirrorsense: no such capture file: ${file}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      try {
+        const summary = await analyze({
+          file,
+          events: o.events,
+          workers: o.workers,
+          progress: o.progress && process.stderr.isTTY === true,
+          core: {
+            maxFlows: o.maxFlows,
+            dedupWindowUs: o.dedupWindow,
+            vniSpaces: o.vniSpace,
+            vxlanPort: o.vxlanPort,
+            genevePort: o.genevePort,
+            timeouts: { active: o.activeTimeout },
+          },
+        });
+        if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
+        else process.stderr.write(formatSummary(summary) + '\n');
+        if (summary.error) process.exitCode = 1;
+      } catch (e) {
+        if (e instanceof CaptureError) {
+          process.stderr.write(`mirrorsense: ${file}: ${e.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        throw e;
+      }
+    });
+
+  return cmd;
+}
+
+await program().parseAsync(process.argv);
