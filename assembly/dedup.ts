@@ -10,7 +10,7 @@ import {
   P_PAYLOAD_LEN, IP_SRC, IP_DST, IP_ID, ipLayer, nIp,
 } from "./packet";
 
-@inline const SLOTS: u32 = 1 << 16;
+@inline const SLOTS: u32 = 1 << 14; // 4 ms of packets at 4 Mpps; 384 KiB, so it stays in cache
 @inline const E_SIG: usize = 0;     // u64
 @inline const E_TS: usize = 8;      // u64
 @inline const E_SESSION: usize = 16; // u64

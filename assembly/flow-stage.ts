@@ -12,7 +12,7 @@ import { FlowTable, CL_TCP_ATTEMPT, CL_TCP_OPEN, CL_TCP_CLOSED, CL_UDP, CL_ICMP 
 import {
   FL_FIRST, FL_LAST, FL_ACTIVE, FL_UID, FL_PARENT1, FL_PARENT2, FL_HASH, FL_VNI, FL_FLAGS, FL_TUN_KIND,
   FL_EP_ORIG, FL_EP_RESP, EP_PKTS, EP_IP_BYTES, EP_BYTES, EP_STATE, FLF_TUNNEL, FLF_PARENT1, FLF_PARENT2,
-  END_ACTIVE, END_REUSED, endpoint,
+  END_IDLE, END_ACTIVE, END_REUSED, endpoint,
 } from "./flow";
 import { isMirrorDuplicate } from "./dedup";
 import { packetSpace } from "./address-space";
@@ -151,8 +151,13 @@ function tunnelSession(t: i32, ts: u64): u64 {
   const h = flowHash(ip + IP_SRC, sport, ip + IP_DST, dport, PROTO_UDP, 0);
   let idx = tunnels.find(h, <u8>PROTO_UDP, 0, ip + IP_SRC, sport, ip + IP_DST, dport);
   let fromOrig = tunnels.fromOrig;
+  if (idx != 0 && tunnels.stale(idx, clock)) {
+    count(Ctr.TUNNEL_EXPIRED);
+    tunnels.finish(idx, END_IDLE);
+    idx = 0;
+  }
   if (idx == 0) {
-    idx = tunnels.create(h, <u8>PROTO_UDP, 0, ip + IP_SRC, sport, ip + IP_DST, dport, CL_UDP);
+    idx = tunnels.create(h, <u8>PROTO_UDP, 0, ip + IP_SRC, sport, ip + IP_DST, dport, CL_UDP, clock);
     fromOrig = true;
     count(Ctr.TUNNEL_SESSIONS);
     const f = tunnels.rec(idx);
@@ -167,7 +172,6 @@ function tunnelSession(t: i32, ts: u64): u64 {
   datagram(f, fromOrig, PROTO_UDP);
   if (ts > load<u64>(f + FL_LAST)) store<u64>(f + FL_LAST, ts);
   store<u64>(f + FL_ACTIVE, ts);
-  tunnels.touch(idx, CL_UDP);
   return load<u64>(f + FL_UID);
 }
 
@@ -219,7 +223,11 @@ export function flowStage(): void {
   let fromOrig = flows.fromOrig;
   if (idx != 0) {
     const f = flows.rec(idx);
-    if (proto == PROTO_TCP && isReuse(f, fromOrig, tflags, seq)) {
+    if (flows.stale(idx, clock)) {
+      count(Ctr.FLOW_EXPIRED_IDLE);
+      flows.finish(idx, END_IDLE);
+      idx = 0;
+    } else if (proto == PROTO_TCP && isReuse(f, fromOrig, tflags, seq)) {
       flows.finish(idx, END_REUSED);
       idx = 0;
     } else if (activeTimeoutNs != 0 && ts - load<u64>(f + FL_FIRST) >= activeTimeoutNs) {
@@ -231,8 +239,8 @@ export function flowStage(): void {
   if (idx == 0) {
     const flip = flipAtStart(proto, sport, dport, tflags);
     idx = flip
-      ? flows.create(h, <u8>proto, space, dst, <u16>dport, src, <u16>sport, CL_UDP)
-      : flows.create(h, <u8>proto, space, src, <u16>sport, dst, <u16>dport, CL_UDP);
+      ? flows.create(h, <u8>proto, space, dst, <u16>dport, src, <u16>sport, CL_UDP, clock)
+      : flows.create(h, <u8>proto, space, src, <u16>sport, dst, <u16>dport, CL_UDP, clock);
     fromOrig = !flip;
     count(Ctr.FLOW_CREATED);
     const f = flows.rec(idx);
@@ -254,5 +262,5 @@ export function flowStage(): void {
   }
   if (timed && ts > load<u64>(f + FL_LAST)) store<u64>(f + FL_LAST, ts);
   store<u64>(f + FL_ACTIVE, ts);
-  flows.touch(idx, timeoutClass(f, proto));
+  flows.setClass(idx, timeoutClass(f, proto), clock);
 }

@@ -1,13 +1,17 @@
 // A bounded flow table: at most `capacity` records, found through an open-addressed index of
 // twice that many slots (linear probing, backward-shift deletion, so no tombstones pile up).
-// Each record sits in one timeout class list, least recently seen first, so expiry only looks
-// at list heads. Timeouts run on capture time. A full table evicts its stalest record.
+// Timeouts run on capture time. Each record sits in one timeout class list in the order it was
+// queued; a packet only stamps FL_ACTIVE and never moves the record (moving it would touch two
+// neighbours' cache lines per packet). Expiry looks at list heads queued longer ago than the
+// timeout: idle ones are finished, the others go back to the tail ("second chance"). A packet
+// that finds its record idle past the timeout ends it first (stale()), so records are the same
+// however late the sweep comes. A full table evicts the record at the head of the longest-idle list.
 
 import { eq16, copy16 } from "./bytes";
 import { Ctr, count } from "./counters";
 import {
   FL_ORIG, FL_RESP, FL_OPORT, FL_RPORT, FL_PROTO, FL_SPACE, FL_CLASS, FL_PREV, FL_NEXT, FL_HASH,
-  FL_ACTIVE, FL_FIRST, FL_SIZE, END_IDLE, END_EVICTED, END_FLUSHED,
+  FL_ACTIVE, FL_FIRST, FL_QUEUED, FL_SIZE, END_IDLE, END_EVICTED, END_FLUSHED,
 } from "./flow";
 import { tcpFinish } from "./tcp-state";
 import { emit, outputFree, OUT_RESERVE } from "./output";
@@ -44,7 +48,7 @@ export class FlowTable {
     let slots: u32 = 16;
     while (slots < capacity * 2) slots <<= 1;
     this.mask = slots - 1;
-    this.records = heap.alloc(<usize>capacity * FL_SIZE);
+    this.records = (heap.alloc(<usize>capacity * FL_SIZE + 127) + 127) & ~<usize>127; // whole cache lines
     this.slots = heap.alloc(<usize>slots << 2);
     memory.fill(this.slots, 0, <usize>slots << 2);
     this.freeStack = heap.alloc(<usize>capacity << 2);
@@ -82,8 +86,8 @@ export class FlowTable {
     }
   }
 
-  /** A new zeroed record with its key set (orig → resp), in class cls; evicts when full. */
-  create(h: u64, proto: u8, space: u32, orig: usize, oport: u16, resp: usize, rport: u16, cls: u8): u32 {
+  /** A new zeroed record with its key set (orig → resp), in class cls, queued at now; evicts when full. */
+  create(h: u64, proto: u8, space: u32, orig: usize, oport: u16, resp: usize, rport: u16, cls: u8, now: u64): u32 {
     if (this.freeTop == 0) this.evictStalest();
     this.freeTop--;
     const idx1 = load<u32>(this.freeStack + (<usize>this.freeTop << 2)) + 1;
@@ -100,18 +104,26 @@ export class FlowTable {
     while (load<u32>(this.slots + (<usize>i << 2)) != 0) i = (i + 1) & this.mask;
     store<u32>(this.slots + (<usize>i << 2), idx1);
     store<u8>(f + FL_CLASS, cls);
-    this.append(idx1, cls);
+    this.append(idx1, cls, now);
     this.live++;
     return idx1;
   }
 
-  /** Mark a record as just seen (and maybe in a new class): to the tail of its list. */
-  touch(idx1: u32, cls: u8): void {
+  /** After a packet: a record whose timeout class changed joins the tail of its new list. */
+  setClass(idx1: u32, cls: u8, now: u64): void {
     const f = this.rec(idx1);
-    if (cls == CL_TCP_ATTEMPT && load<u8>(f + FL_CLASS) == cls) return; // stays in order of first packet
+    if (load<u8>(f + FL_CLASS) == cls) return;
     this.unlink(idx1);
     store<u8>(f + FL_CLASS, cls);
-    this.append(idx1, cls);
+    this.append(idx1, cls, now);
+  }
+
+  /** Whether a record has been idle past its class's timeout (connection attempts: since the first SYN). */
+  stale(idx1: u32, now: u64): bool {
+    const f = this.rec(idx1);
+    const cls = load<u8>(f + FL_CLASS);
+    const since = load<u64>(f + (cls == CL_TCP_ATTEMPT ? FL_FIRST : FL_ACTIVE));
+    return now >= since && now - since >= unchecked(this.timeouts[cls]);
   }
 
   /** Write out (when this table emits) and forget a record. */
@@ -129,8 +141,13 @@ export class FlowTable {
       while (true) {
         const idx1 = unchecked(this.heads[c]);
         if (idx1 == 0) break;
-        const last = load<u64>(this.rec(idx1) + (c == CL_TCP_ATTEMPT ? FL_FIRST : FL_ACTIVE));
-        if (now < last || now - last < timeout) break;
+        const queued = load<u64>(this.rec(idx1) + FL_QUEUED);
+        if (now < queued || now - queued < timeout) break;
+        if (!this.stale(idx1, now)) {
+          this.unlink(idx1); // active since it was queued: a second chance at the tail
+          this.append(idx1, <u8>c, now);
+          continue;
+        }
         if (this.emits && outputFree() <= OUT_RESERVE) return false;
         count(this.ctrExpired);
         this.finish(idx1, END_IDLE);
@@ -190,8 +207,9 @@ export class FlowTable {
     this.live--;
   }
 
-  private append(idx1: u32, cls: u8): void {
+  private append(idx1: u32, cls: u8, now: u64): void {
     const f = this.rec(idx1);
+    store<u64>(f + FL_QUEUED, now);
     const tail = unchecked(this.tails[cls]);
     store<u32>(f + FL_PREV, tail);
     store<u32>(f + FL_NEXT, 0);

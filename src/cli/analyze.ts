@@ -39,8 +39,8 @@ export interface AnalyzeSummary {
   error?: { code: string; offset: number; message: string };
 }
 
-export const DEFAULT_SLAB_BYTES = 8 << 20;
-export const DEFAULT_SLAB_RECORDS = 65536;
+export const DEFAULT_SLAB_BYTES = 2 << 20;
+export const DEFAULT_SLAB_RECORDS = 16384;
 
 /** A sink for NDJSON text that respects back-pressure. */
 class TextSink {

@@ -1,6 +1,8 @@
 // Finished flow records from the core's output region, as Zeek conn.log records (JSON field
 // names and conventions of Zeek's JSON logs), plus `vni`. conn_state is derived here from the
 // two endpoint states and the history, as Zeek's base/protocols/conn script does.
+// Runs once per connection, not per packet, but tens of thousands of times a second: offsets are
+// resolved once, numbers are read through one DataView, and no BigInt arithmetic is used.
 
 import { WasmCore } from './wasm-core.js';
 import { formatAddress } from './address.js';
@@ -34,21 +36,31 @@ const INACTIVE = 0, SYN_SENT = 1, SYN_ACK_SENT = 2, PARTIAL = 3, ESTABLISHED = 4
 const PROTO_NAMES: Record<number, ConnRecord['proto']> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmp' };
 const TUNNEL_SERVICE: Record<number, string> = { 1: 'vxlan', 2: 'geneve' };
 const BASE62 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const TWO32 = 4294967296;
 
-function base62(v: bigint): string {
+/** A 64-bit value given as two 32-bit halves, in base 62, least significant digit first (Zeek's uitoa_n). */
+function base62(hi: number, lo: number): string {
   let s = '';
-  do { s += BASE62[Number(v % 62n)]; v /= 62n; } while (v > 0n);
-  return s; // least significant digit first, as Zeek's uitoa_n writes it
+  do {
+    // long division of hi:lo by 62, 32 bits at a time, exact in doubles
+    const rh = hi % 62;
+    hi = (hi - rh) / 62;
+    const cur = rh * TWO32 + lo;
+    const r = cur % 62;
+    lo = (cur - r) / 62;
+    s += BASE62[r];
+  } while (hi > 0 || lo > 0);
+  return s;
 }
 
 /**
  * A uid in Zeek's format: "C", then a 32-bit and a 64-bit word in base 62, unpadded (usually
- * 18 characters). Zeek draws the 96 bits at random; here they derive from the core's hash of
- * the flow key and start time, so the same connection gets the same uid on every replay.
+ * 18 characters). Zeek draws the 96 bits at random; here they derive from the core's hash of the
+ * flow key and start time (hi:lo), so the same connection gets the same uid on every replay.
  */
-export function uidString(h: bigint): string {
-  const word32 = ((h * 0x9e3779b97f4a7c15n) >> 32n) & 0xffffffffn;
-  return `C${base62(word32)}${base62(h)}`;
+export function uidString(hi: number, lo: number): string {
+  const word32 = (Math.imul(hi ^ lo, 0x9e3779b1) ^ (hi >>> 7)) >>> 0;
+  return `C${base62(0, word32)}${base62(hi, lo)}`;
 }
 
 export function connState(proto: number, os: number, rs: number, history: string, origSize: number, respSize: number): string {
@@ -77,75 +89,74 @@ export function connState(proto: number, os: number, rs: number, history: string
 
 /** Reads flow records laid out as the core's flow.ts says. */
 export class ConnReader {
-  private readonly c: (name: string) => number;
+  private readonly o: Record<string, number>;
 
   constructor(private readonly core: WasmCore) {
-    const cache = new Map<string, number>();
-    this.c = (name) => {
-      let v = cache.get(name);
-      if (v === undefined) { v = core.constant(name); cache.set(name, v); }
-      return v;
-    };
+    const names = ['FLOW_SIZE', 'FL_ORIG', 'FL_RESP', 'FL_OPORT', 'FL_RPORT', 'FL_PROTO', 'FL_FLAGS', 'FL_VNI',
+      'FL_FIRST', 'FL_LAST', 'FL_UID', 'FL_PARENT1', 'FL_PARENT2', 'FL_MISSED', 'FL_HIST_LEN', 'FL_HIST',
+      'FL_TUN_KIND', 'FL_EP_ORIG', 'FL_EP_RESP', 'EP_PKTS', 'EP_IP_BYTES', 'EP_BYTES', 'EP_STATE', 'FLF_TUNNEL',
+      'FLF_PARENT1', 'FLF_PARENT2'];
+    this.o = Object.fromEntries(names.map((n) => [n, core.constant(n)]));
   }
 
   /** The records now in the output region. */
   read(): ConnRecord[] {
-    const ex = this.core.exports as unknown as { outputPtr(): number; outputCount(): number };
+    const ex = this.core.exports;
     const n = ex.outputCount();
     const base = ex.outputPtr() >>> 0;
-    const size = this.c('FLOW_SIZE');
+    const m = this.core.bytes;
+    const dv = new DataView(m.buffer);
     const out: ConnRecord[] = [];
-    for (let i = 0; i < n; i++) out.push(this.record(base + i * size));
+    for (let i = 0; i < n; i++) out.push(this.record(m, dv, base + i * this.o.FLOW_SIZE));
     return out;
   }
 
-  record(p: number): ConnRecord {
-    const c = this.c;
-    const m = this.core.bytes;
-    const dv = new DataView(m.buffer);
-    const u8 = (o: number) => m[p + o];
-    const u16 = (o: number) => dv.getUint16(p + o, true);
-    const u32 = (o: number) => dv.getUint32(p + o, true);
-    const u64 = (o: number) => dv.getBigUint64(p + o, true);
-    const num = (o: number) => Number(u64(o));
-    const proto = u8(c('FL_PROTO'));
-    const flags = u8(c('FL_FLAGS'));
-    const first = u64(c('FL_FIRST'));
-    const last = u64(c('FL_LAST'));
-    const history = Buffer.from(m.buffer, p + c('FL_HIST'), u8(c('FL_HIST_LEN'))).toString('latin1');
-    const o = c('FL_EP_ORIG');
-    const r = c('FL_EP_RESP');
-    const origSize = num(o + c('EP_BYTES'));
-    const respSize = num(r + c('EP_BYTES'));
-    const durationNs = last > first ? last - first : 0n;
+  private record(m: Uint8Array, dv: DataView, p: number): ConnRecord {
+    const o = this.o;
+    const u64 = (off: number) => dv.getUint32(p + off + 4, true) * TWO32 + dv.getUint32(p + off, true);
+    const uid = (off: number) => uidString(dv.getUint32(p + off + 4, true), dv.getUint32(p + off, true));
+    /** ns since the epoch → µs, exactly: 2^32 ns = 4294967 µs + 296 ns (ns exceed a double's 53 bits). */
+    const micros = (off: number) => {
+      const hi = dv.getUint32(p + off + 4, true);
+      return hi * 4294967 + Math.floor((hi * 296 + dv.getUint32(p + off, true)) / 1000);
+    };
+    const proto = m[p + o.FL_PROTO];
+    const flags = m[p + o.FL_FLAGS];
+    const epO = p + o.FL_EP_ORIG;
+    const epR = p + o.FL_EP_RESP;
+    const history = Buffer.from(m.buffer, p + o.FL_HIST, m[p + o.FL_HIST_LEN]).toString('latin1');
+    const origSize = u64(o.FL_EP_ORIG + o.EP_BYTES);
+    const respSize = u64(o.FL_EP_RESP + o.EP_BYTES);
+    const firstUs = micros(o.FL_FIRST);
+    const durationUs = micros(o.FL_LAST) - firstUs;
     const parents: string[] = [];
-    if (flags & c('FLF_PARENT1')) parents.push(uidString(u64(c('FL_PARENT1'))));
-    if (flags & c('FLF_PARENT2')) parents.push(uidString(u64(c('FL_PARENT2'))));
-    const isTunnel = (flags & c('FLF_TUNNEL')) !== 0;
-    const timed = durationNs > 0n;
+    if (flags & o.FLF_PARENT1) parents.push(uid(o.FL_PARENT1));
+    if (flags & o.FLF_PARENT2) parents.push(uid(o.FL_PARENT2));
+    const isTunnel = (flags & o.FLF_TUNNEL) !== 0;
+    const timed = durationUs > 0;
     // Zeek's field order; undefined fields are left out of the JSON, as Zeek leaves unset ones
     return {
       _path: 'conn',
-      ts: Number(first / 1000n) / 1e6,
-      uid: uidString(u64(c('FL_UID'))),
-      'id.orig_h': formatAddress(m, p + c('FL_ORIG')),
-      'id.orig_p': u16(c('FL_OPORT')),
-      'id.resp_h': formatAddress(m, p + c('FL_RESP')),
-      'id.resp_p': u16(c('FL_RPORT')),
+      ts: firstUs / 1e6,
+      uid: uid(o.FL_UID),
+      'id.orig_h': formatAddress(m, p + o.FL_ORIG),
+      'id.orig_p': dv.getUint16(p + o.FL_OPORT, true),
+      'id.resp_h': formatAddress(m, p + o.FL_RESP),
+      'id.resp_p': dv.getUint16(p + o.FL_RPORT, true),
       proto: PROTO_NAMES[proto] ?? 'icmp',
-      service: isTunnel ? TUNNEL_SERVICE[u8(c('FL_TUN_KIND'))] : undefined,
-      duration: timed ? Number(durationNs / 1000n) / 1e6 : undefined,
+      service: isTunnel ? TUNNEL_SERVICE[m[p + o.FL_TUN_KIND]] : undefined,
+      duration: timed ? durationUs / 1e6 : undefined,
       orig_bytes: timed ? origSize : undefined,
       resp_bytes: timed ? respSize : undefined,
-      conn_state: connState(proto, u8(o + c('EP_STATE')), u8(r + c('EP_STATE')), history, origSize, respSize),
-      missed_bytes: num(c('FL_MISSED')),
+      conn_state: connState(proto, m[epO + o.EP_STATE], m[epR + o.EP_STATE], history, origSize, respSize),
+      missed_bytes: u64(o.FL_MISSED),
       history: history || undefined,
-      orig_pkts: num(o + c('EP_PKTS')),
-      orig_ip_bytes: num(o + c('EP_IP_BYTES')),
-      resp_pkts: num(r + c('EP_PKTS')),
-      resp_ip_bytes: num(r + c('EP_IP_BYTES')),
+      orig_pkts: u64(o.FL_EP_ORIG + o.EP_PKTS),
+      orig_ip_bytes: u64(o.FL_EP_ORIG + o.EP_IP_BYTES),
+      resp_pkts: u64(o.FL_EP_RESP + o.EP_PKTS),
+      resp_ip_bytes: u64(o.FL_EP_RESP + o.EP_IP_BYTES),
       tunnel_parents: parents.length > 0 ? parents : undefined,
-      vni: parents.length > 0 || isTunnel ? u32(c('FL_VNI')) : undefined,
+      vni: parents.length > 0 || isTunnel ? dv.getUint32(p + o.FL_VNI, true) : undefined,
     };
   }
 }

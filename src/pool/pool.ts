@@ -1,5 +1,6 @@
 // The worker pool: N shards, each a single-thread Piscina pool (so a shard's flows always live
-// in the same WASM instance and its tasks run in order), fed from a ring of slabs that every
+// in the same WASM instance), each shard's tasks chained so they run in submission order (Piscina
+// itself may requeue a task behind later ones), fed from a ring of slabs that every
 // shard reads. A slab returns to the ring once every shard is done with it, so memory is bounded
 // by the ring and a slow shard applies back-pressure to the reader.
 
@@ -30,6 +31,8 @@ function workerFile(): string {
 export class SensorPool {
   readonly slabs: Slab[];
   private readonly shards: Piscina[];
+  /** Each shard's last submitted task: the next one starts only after it (Piscina may reorder). */
+  private readonly tails: Promise<unknown>[];
   private readonly free: number[];
   private waiting: ((slab: number) => void)[] = [];
 
@@ -45,6 +48,19 @@ export class SensorPool {
       };
       return new Piscina({ filename, minThreads: 1, maxThreads: 1, idleTimeout: Infinity, workerData: setup });
     });
+    this.tails = this.shards.map(() => Promise.resolve());
+  }
+
+  /** Run a task on one shard after every task submitted to it before. */
+  private run(shard: number, task: WorkerTask): Promise<WorkerResult> {
+    const next = this.tails[shard].catch(() => undefined).then(() => this.shards[shard].run(task) as Promise<WorkerResult>);
+    this.tails[shard] = next;
+    return next;
+  }
+
+  /** The same task on every shard, in order with what came before; results in shard order. */
+  private runAll(task: WorkerTask): Promise<WorkerResult[]> {
+    return Promise.all(this.shards.map((_, i) => this.run(i, task)));
   }
 
   get workers(): number {
@@ -53,7 +69,7 @@ export class SensorPool {
 
   /** Resolves once every worker has started and instantiated its core. */
   async ready(): Promise<void> {
-    await Promise.all(this.shards.map((p) => p.run({ kind: 'ready' } satisfies WorkerTask)));
+    await this.runAll({ kind: 'ready' });
   }
 
   /** A free slab (its index), waiting while every slab is in use. */
@@ -72,7 +88,7 @@ export class SensorPool {
   /** Every shard processes the slab; it is released when all are done. Results in shard order. */
   async process(slab: number): Promise<WorkerResult[]> {
     try {
-      return await Promise.all(this.shards.map((p) => p.run({ kind: 'batch', slab } satisfies WorkerTask)));
+      return await this.runAll({ kind: 'batch', slab });
     } finally {
       this.release(slab);
     }
@@ -80,7 +96,7 @@ export class SensorPool {
 
   /** End of input: every shard writes out its open records and reports its counters. */
   finish(): Promise<WorkerResult[]> {
-    return Promise.all(this.shards.map((p) => p.run({ kind: 'finish' } satisfies WorkerTask)));
+    return this.runAll({ kind: 'finish' });
   }
 
   async close(): Promise<void> {

@@ -29,16 +29,20 @@ const setup = workerData as WorkerSetup;
 const shard = new Shard(setup.core);
 const slabs = setup.slabs.map((sab) => Slab.from(sab, setup.core.dataCapacity, setup.core.maxRecords));
 
-function result(records: ConnRecord[]): WorkerResult {
+/** Runs one step of the shard and reports the records it finished (as text, if asked for). */
+function step(work: (out?: ConnRecord[]) => void): WorkerResult {
+  const before = shard.records;
+  const out: ConnRecord[] | undefined = setup.ndjson ? [] : undefined;
+  work(out);
   let text = '';
-  if (setup.ndjson) for (const r of records) text += JSON.stringify(r) + '\n';
-  return { records: records.length, text };
+  if (out) for (const r of out) text += JSON.stringify(r) + '\n';
+  return { records: shard.records - before, text };
 }
 
 export default function run(task: WorkerTask): WorkerResult {
-  if (task.kind === 'ready') return result([]);
-  if (task.kind === 'batch') return result(shard.process(slabs[task.slab]));
-  const res = result(shard.finish());
+  if (task.kind === 'ready') return { records: 0, text: '' };
+  if (task.kind === 'batch') return step((out) => shard.process(slabs[task.slab], out));
+  const res = step((out) => shard.finish(out));
   res.counters = shard.counters();
   return res;
 }
