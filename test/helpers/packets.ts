@@ -1,0 +1,78 @@
+// Frames built field by field for tests: Ethernet, IPv4, TCP, UDP and VXLAN encapsulation, with
+// lengths right and checksums zero (the sensor does not validate checksums, as Zeek with -C).
+
+import { concat } from './capture-writer.js';
+
+const ip4 = (s: string) => s.split('.').map(Number);
+
+export interface Endpoints { src: string; dst: string; sport: number; dport: number }
+
+export function ethernet(payload: Uint8Array, type = 0x0800): Uint8Array {
+  const h = new Uint8Array(14);
+  h.set([0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2]);
+  h[12] = type >> 8;
+  h[13] = type & 0xff;
+  return concat([h, payload]);
+}
+
+export function ipv4(src: string, dst: string, proto: number, payload: Uint8Array, id = 1): Uint8Array {
+  const h = new Uint8Array(20);
+  const dv = new DataView(h.buffer);
+  h[0] = 0x45;
+  dv.setUint16(2, 20 + payload.length);
+  dv.setUint16(4, id);
+  h[8] = 64;
+  h[9] = proto;
+  h.set(ip4(src), 12);
+  h.set(ip4(dst), 16);
+  return concat([h, payload]);
+}
+
+export const TCP = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 } as const;
+
+export function tcp(sport: number, dport: number, seq: number, ack: number, flags: number, data = new Uint8Array(0), win = 65535): Uint8Array {
+  const h = new Uint8Array(20);
+  const dv = new DataView(h.buffer);
+  dv.setUint16(0, sport);
+  dv.setUint16(2, dport);
+  dv.setUint32(4, seq >>> 0);
+  dv.setUint32(8, ack >>> 0);
+  h[12] = 5 << 4;
+  h[13] = flags;
+  dv.setUint16(14, win);
+  return concat([h, data]);
+}
+
+export function udp(sport: number, dport: number, data: Uint8Array): Uint8Array {
+  const h = new Uint8Array(8);
+  const dv = new DataView(h.buffer);
+  dv.setUint16(0, sport);
+  dv.setUint16(2, dport);
+  dv.setUint16(4, 8 + data.length);
+  return concat([h, data]);
+}
+
+/** An Ethernet/IPv4/TCP frame. */
+export function tcpFrame(e: Endpoints, seq: number, ack: number, flags: number, data?: Uint8Array, id = 1): Uint8Array {
+  return ethernet(ipv4(e.src, e.dst, 6, tcp(e.sport, e.dport, seq, ack, flags, data), id));
+}
+
+/** An Ethernet/IPv4/UDP frame. */
+export function udpFrame(e: Endpoints, data: Uint8Array, id = 1): Uint8Array {
+  return ethernet(ipv4(e.src, e.dst, 17, udp(e.sport, e.dport, data), id));
+}
+
+/** A frame as AWS Traffic Mirroring sends it: Ethernet/IPv4/UDP to 4789/VXLAN(VNI)/inner frame. */
+export function vxlan(inner: Uint8Array, vni: number, outerSrc = '10.255.0.1', outerDst = '10.255.0.10', sport = 40000): Uint8Array {
+  const h = new Uint8Array(8);
+  h[0] = 0x08;
+  h[4] = (vni >> 16) & 0xff;
+  h[5] = (vni >> 8) & 0xff;
+  h[6] = vni & 0xff;
+  return ethernet(ipv4(outerSrc, outerDst, 17, udp(sport, 4789, concat([h, inner]))));
+}
+
+/** The endpoints seen from the other side. */
+export function reverse(e: Endpoints): Endpoints {
+  return { src: e.dst, dst: e.src, sport: e.dport, dport: e.sport };
+}
