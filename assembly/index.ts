@@ -168,6 +168,7 @@ export const L4_DPORT = P.L4_DPORT;
 export const PKT_TCP_SEQ = P.P_TCP_SEQ;
 export const PKT_TCP_ACK = P.P_TCP_ACK;
 export const PKT_TCP_FLAGS = P.P_TCP_FLAGS;
+export const PKT_PAYLOAD = P.P_PAYLOAD;
 export const PKT_PAYLOAD_CAP = P.P_PAYLOAD_CAP;
 export const PKT_PAYLOAD_LEN = P.P_PAYLOAD_LEN;
 export const FLAG_TRUNC = P.F_TRUNC;

@@ -18,7 +18,8 @@ export interface PacketView {
   ips: IpLayer[];
   l4: L4Layer[];
   tcp?: { seq: number; ack: number; flags: number };
-  payload: { captured: number; length: number };
+  /** The innermost payload: WASM address, bytes captured, bytes per the headers. */
+  payload: { address: number; captured: number; length: number };
 }
 
 export function readPacket(core: WasmCore): PacketView {
@@ -75,6 +76,6 @@ export function readPacket(core: WasmCore): PacketView {
     ips,
     l4,
     tcp: last?.proto === 6 ? { seq: u32(c('PKT_TCP_SEQ')), ack: u32(c('PKT_TCP_ACK')), flags: u16(c('PKT_TCP_FLAGS')) } : undefined,
-    payload: { captured: u32(c('PKT_PAYLOAD_CAP')), length: u32(c('PKT_PAYLOAD_LEN')) },
+    payload: { address: u32(c('PKT_PAYLOAD')), captured: u32(c('PKT_PAYLOAD_CAP')), length: u32(c('PKT_PAYLOAD_LEN')) },
   };
 }
