@@ -14,7 +14,7 @@
 
 import { be16 } from "./bytes";
 import { Ctr, count } from "./counters";
-import { Next, cur, advance, remaining } from "./layers";
+import { Next, cur, advance, remaining, stop } from "./layers";
 import { nextForEthertype } from "./ethertype";
 import { pkt, P_NETH, P_ETH_TYPE, MAX_ETH, flag, F_TRUNC, F_UNSUPPORTED } from "./packet";
 
@@ -22,11 +22,7 @@ import { pkt, P_NETH, P_ETH_TYPE, MAX_ETH, flag, F_TRUNC, F_UNSUPPORTED } from "
 
 export function decodeEthernet(): Next {
   count(Ctr.ETH);
-  if (remaining() < ETH_HDR) {
-    count(Ctr.ETH_TRUNC);
-    flag(F_TRUNC);
-    return Next.STOP;
-  }
+  if (remaining() < ETH_HDR) return stop(Ctr.ETH_TRUNC, F_TRUNC);
   const t = be16(cur + 12);
   const n = <i32>load<u8>(pkt + P_NETH);
   if (n < MAX_ETH) {

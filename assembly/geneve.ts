@@ -11,7 +11,7 @@
 
 import { be16, be24 } from "./bytes";
 import { Ctr, count } from "./counters";
-import { Next, cur, advance, remaining } from "./layers";
+import { Next, cur, advance, remaining, stop } from "./layers";
 import { pushTunnel } from "./tunnel";
 import { ETYPE_TEB, nextForEthertype } from "./ethertype";
 import { flag, F_TRUNC, F_UNSUPPORTED, TUN_GENEVE } from "./packet";
@@ -20,11 +20,7 @@ import { flag, F_TRUNC, F_UNSUPPORTED, TUN_GENEVE } from "./packet";
 
 export function decodeGeneve(): Next {
   count(Ctr.GENEVE);
-  if (remaining() < HDR) {
-    count(Ctr.GENEVE_TRUNC);
-    flag(F_TRUNC);
-    return Next.STOP;
-  }
+  if (remaining() < HDR) return stop(Ctr.GENEVE_TRUNC, F_TRUNC);
   const b0 = <u32>load<u8>(cur);
   if ((b0 >> 6) != 0) {
     count(Ctr.GENEVE_UNSUPPORTED); // only version 0 is defined
@@ -32,18 +28,10 @@ export function decodeGeneve(): Next {
     return Next.STOP;
   }
   const hlen = HDR + (<usize>(b0 & 0x3f) << 2);
-  if (remaining() < hlen) {
-    count(Ctr.GENEVE_TRUNC);
-    flag(F_TRUNC);
-    return Next.STOP;
-  }
+  if (remaining() < hlen) return stop(Ctr.GENEVE_TRUNC, F_TRUNC);
   const ptype = be16(cur + 2);
   const next = ptype == ETYPE_TEB ? Next.ETHERNET : nextForEthertype(ptype);
-  if (next == Next.STOP || next == Next.VLAN) {
-    count(Ctr.GENEVE_UNSUPPORTED);
-    flag(F_UNSUPPORTED);
-    return Next.STOP;
-  }
+  if (next == Next.STOP || next == Next.VLAN) return stop(Ctr.GENEVE_UNSUPPORTED, F_UNSUPPORTED);
   if (!pushTunnel(TUN_GENEVE, be24(cur + 4))) return Next.STOP;
   advance(hlen);
   return next;

@@ -20,7 +20,7 @@
 
 import { be16, storeMapped4 } from "./bytes";
 import { Ctr, count } from "./counters";
-import { Next, cur, end, setCursor, clipEnd, setIpDeclaredEnd, tunnelDepth, remaining } from "./layers";
+import { Next, cur, end, setCursor, clipEnd, setIpDeclaredEnd, tunnelDepth, remaining, stop } from "./layers";
 import { nextForProto } from "./ipproto";
 import { reassemble, reassembledPtr, FAMILY4 } from "./frag";
 import {
@@ -49,36 +49,16 @@ export function ipBeyondCapture(trunc: Ctr, truncInTunnel: Ctr, malformed: Ctr):
 export function decodeIpv4(): Next {
   count(Ctr.IPV4);
   const avail = remaining();
-  if (avail < MIN_HDR) {
-    count(Ctr.IPV4_TRUNC);
-    flag(F_TRUNC);
-    return Next.STOP;
-  }
+  if (avail < MIN_HDR) return stop(Ctr.IPV4_TRUNC, F_TRUNC);
   const p = cur;
   const vihl = <u32>load<u8>(p);
   const hlen = <usize>((vihl & 0x0f) << 2);
-  if ((vihl >> 4) != 4 || hlen < MIN_HDR) {
-    count(Ctr.IPV4_MALFORMED);
-    flag(F_MALFORMED);
-    return Next.STOP;
-  }
-  if (avail < hlen) {
-    count(Ctr.IPV4_TRUNC);
-    flag(F_TRUNC);
-    return Next.STOP;
-  }
+  if ((vihl >> 4) != 4 || hlen < MIN_HDR) return stop(Ctr.IPV4_MALFORMED, F_MALFORMED);
+  if (avail < hlen) return stop(Ctr.IPV4_TRUNC, F_TRUNC);
   const total = <usize>be16(p + 2);
-  if (total < hlen) {
-    count(Ctr.IPV4_MALFORMED);
-    flag(F_MALFORMED);
-    return Next.STOP;
-  }
+  if (total < hlen) return stop(Ctr.IPV4_MALFORMED, F_MALFORMED);
   const l = pushIp();
-  if (l == 0) {
-    count(Ctr.LAYERS_TOO_DEEP);
-    flag(F_TOO_DEEP);
-    return Next.STOP;
-  }
+  if (l == 0) return stop(Ctr.LAYERS_TOO_DEEP, F_TOO_DEEP);
   const proto = <u32>load<u8>(p + 9);
   storeMapped4(l + IP_SRC, p + 12);
   storeMapped4(l + IP_DST, p + 16);

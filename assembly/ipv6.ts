@@ -16,7 +16,7 @@
 
 import { be16, be32, copy16 } from "./bytes";
 import { Ctr, count } from "./counters";
-import { Next, cur, end, setCursor, clipEnd, setIpDeclaredEnd, remaining } from "./layers";
+import { Next, cur, end, setCursor, clipEnd, setIpDeclaredEnd, remaining, stop } from "./layers";
 import { nextForProto } from "./ipproto";
 import { ipBeyondCapture } from "./ipv4";
 import { reassemble, reassembledPtr, FAMILY6 } from "./frag";
@@ -29,9 +29,7 @@ import {
 @inline const MAX_EXT: i32 = 8;
 
 function truncated(): Next {
-  count(Ctr.IPV6_TRUNC);
-  flag(F_TRUNC);
-  return Next.STOP;
+  return stop(Ctr.IPV6_TRUNC, F_TRUNC);
 }
 
 export function decodeIpv6(): Next {
@@ -39,17 +37,9 @@ export function decodeIpv6(): Next {
   const avail = remaining();
   if (avail < HDR) return truncated();
   const p = cur;
-  if ((<u32>load<u8>(p) >> 4) != 6) {
-    count(Ctr.IPV6_MALFORMED);
-    flag(F_MALFORMED);
-    return Next.STOP;
-  }
+  if ((<u32>load<u8>(p) >> 4) != 6) return stop(Ctr.IPV6_MALFORMED, F_MALFORMED);
   const l = pushIp();
-  if (l == 0) {
-    count(Ctr.LAYERS_TOO_DEEP);
-    flag(F_TOO_DEEP);
-    return Next.STOP;
-  }
+  if (l == 0) return stop(Ctr.LAYERS_TOO_DEEP, F_TOO_DEEP);
   const plen = <usize>be16(p + 4);
   copy16(l + IP_SRC, p + 8);
   copy16(l + IP_DST, p + 24);

@@ -1,6 +1,9 @@
 // What a decoder hands on to: the next layer to decode, or the end of decoding. The decode loop
 // (decode.ts) dispatches on it; decoders never call each other, like Zeek's packet analyzers.
 
+import { Ctr, count } from "./counters";
+import { flag } from "./packet";
+
 export const enum Next {
   DONE,      // reached a layer with nothing below it that we decode
   STOP,      // stopped early: the packet flags say why (trunc, malformed, unsupported, too deep)
@@ -23,6 +26,13 @@ export let end: usize = 0;
 export let ipDeclaredEnd: usize = 0;
 /** Tunnels entered so far for this frame. */
 export let tunnelDepth: i32 = 0;
+
+/** Stop decoding this frame: count why (counter) and flag the packet (F_TRUNC, F_MALFORMED, ...). */
+export function stop(c: Ctr, f: u32): Next {
+  count(c);
+  flag(f);
+  return Next.STOP;
+}
 
 @inline export function setCursor(p: usize, e: usize): void {
   cur = p;

@@ -15,9 +15,9 @@
 
 import { be16, be32 } from "./bytes";
 import { Ctr, count } from "./counters";
-import { Next, cur, advance, remaining } from "./layers";
+import { Next, cur, advance, remaining, stop } from "./layers";
 import { nextForEthertype } from "./ethertype";
-import { flag, F_TRUNC, F_UNSUPPORTED } from "./packet";
+import { F_TRUNC, F_UNSUPPORTED } from "./packet";
 
 export const LINK_NULL: u32 = 0;
 export const LINK_ETHERNET: u32 = 1;
@@ -31,15 +31,11 @@ export const LINK_IPV6: u32 = 229;
 export const LINK_SLL2: u32 = 276;
 
 function unsupported(): Next {
-  count(Ctr.LINK_UNSUPPORTED);
-  flag(F_UNSUPPORTED);
-  return Next.STOP;
+  return stop(Ctr.LINK_UNSUPPORTED, F_UNSUPPORTED);
 }
 
 function truncated(): Next {
-  count(Ctr.LINK_TRUNC);
-  flag(F_TRUNC);
-  return Next.STOP;
+  return stop(Ctr.LINK_TRUNC, F_TRUNC);
 }
 
 /** AF_INET is 2 everywhere; AF_INET6 is 10 (Linux), 24 (NetBSD, OpenBSD), 28 (FreeBSD), 30 (macOS). */

@@ -20,7 +20,7 @@
 
 import { be16, be32 } from "./bytes";
 import { Ctr, count } from "./counters";
-import { Next, cur, remaining } from "./layers";
+import { Next, cur, remaining, stop } from "./layers";
 import { setPayload } from "./payload";
 import {
   pkt, pushL4, flag, F_TRUNC, F_MALFORMED, F_TOO_DEEP, P_TCP_SEQ, P_TCP_ACK, P_TCP_FLAGS, P_TCP_WIN,
@@ -33,27 +33,11 @@ export function decodeTcp(): Next {
   count(Ctr.TCP);
   const avail = remaining();
   const p = cur;
-  if (avail < 4) {
-    count(Ctr.TCP_TRUNC);
-    flag(F_TRUNC);
-    return Next.STOP;
-  }
-  if (!pushL4(<u8>PROTO_TCP, <u16>be16(p), <u16>be16(p + 2))) {
-    count(Ctr.LAYERS_TOO_DEEP);
-    flag(F_TOO_DEEP);
-    return Next.STOP;
-  }
-  if (avail < MIN_HDR) {
-    count(Ctr.TCP_TRUNC);
-    flag(F_TRUNC);
-    return Next.STOP;
-  }
+  if (avail < 4) return stop(Ctr.TCP_TRUNC, F_TRUNC);
+  if (!pushL4(<u8>PROTO_TCP, <u16>be16(p), <u16>be16(p + 2))) return stop(Ctr.LAYERS_TOO_DEEP, F_TOO_DEEP);
+  if (avail < MIN_HDR) return stop(Ctr.TCP_TRUNC, F_TRUNC);
   const hlen = <usize>(load<u8>(p + 12) >> 4) << 2;
-  if (hlen < MIN_HDR) {
-    count(Ctr.TCP_MALFORMED);
-    flag(F_MALFORMED);
-    return Next.STOP;
-  }
+  if (hlen < MIN_HDR) return stop(Ctr.TCP_MALFORMED, F_MALFORMED);
   store<u32>(pkt + P_TCP_SEQ, be32(p + 4));
   store<u32>(pkt + P_TCP_ACK, be32(p + 8));
   store<u16>(pkt + P_TCP_FLAGS, <u16>(be16(p + 12) & 0x0fff));

@@ -9,7 +9,7 @@
 
 import { be16 } from "./bytes";
 import { Ctr, count } from "./counters";
-import { Next, cur, end, advance, clipEnd, remaining, setIpDeclaredEnd, ipDeclaredEnd, tunnelDepth } from "./layers";
+import { Next, cur, end, advance, clipEnd, remaining, setIpDeclaredEnd, ipDeclaredEnd, tunnelDepth, stop } from "./layers";
 import { setPayload } from "./payload";
 import { pkt, pushL4, l4Layer, nL4, L4_PAYLOAD, flag, F_TRUNC, F_MALFORMED, F_TOO_DEEP, P_CAPLEN, P_WIRELEN } from "./packet";
 import { PROTO_UDP } from "./ipproto";
@@ -36,29 +36,13 @@ export function decodeUdp(): Next {
   count(Ctr.UDP);
   const avail = remaining();
   const p = cur;
-  if (avail < 4) {
-    count(Ctr.UDP_TRUNC);
-    flag(F_TRUNC);
-    return Next.STOP;
-  }
+  if (avail < 4) return stop(Ctr.UDP_TRUNC, F_TRUNC);
   const sport = be16(p);
   const dport = be16(p + 2);
-  if (!pushL4(<u8>PROTO_UDP, <u16>sport, <u16>dport)) {
-    count(Ctr.LAYERS_TOO_DEEP);
-    flag(F_TOO_DEEP);
-    return Next.STOP;
-  }
-  if (avail < HDR) {
-    count(Ctr.UDP_TRUNC);
-    flag(F_TRUNC);
-    return Next.STOP;
-  }
+  if (!pushL4(<u8>PROTO_UDP, <u16>sport, <u16>dport)) return stop(Ctr.LAYERS_TOO_DEEP, F_TOO_DEEP);
+  if (avail < HDR) return stop(Ctr.UDP_TRUNC, F_TRUNC);
   const ulen = <usize>be16(p + 4);
-  if (ulen < HDR) {
-    count(Ctr.UDP_MALFORMED);
-    flag(F_MALFORMED);
-    return Next.STOP;
-  }
+  if (ulen < HDR) return stop(Ctr.UDP_MALFORMED, F_MALFORMED);
   if (ulen > avail) {
     if (tunnelDepth > 0 || load<u32>(pkt + P_CAPLEN) < load<u32>(pkt + P_WIRELEN) || ipDeclaredEnd > end) {
       count(Ctr.UDP_TRUNC);

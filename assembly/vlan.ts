@@ -8,7 +8,7 @@
 
 import { be16 } from "./bytes";
 import { Ctr, count } from "./counters";
-import { Next, cur, advance, remaining } from "./layers";
+import { Next, cur, advance, remaining, stop } from "./layers";
 import { nextForEthertype } from "./ethertype";
 import { pkt, P_NVLAN, P_VLAN_ID, MAX_VLAN, flag, F_TRUNC, F_UNSUPPORTED, F_TOO_DEEP } from "./packet";
 
@@ -16,17 +16,9 @@ import { pkt, P_NVLAN, P_VLAN_ID, MAX_VLAN, flag, F_TRUNC, F_UNSUPPORTED, F_TOO_
 
 export function decodeVlan(): Next {
   count(Ctr.VLAN);
-  if (remaining() < VLAN_HDR) {
-    count(Ctr.VLAN_TRUNC);
-    flag(F_TRUNC);
-    return Next.STOP;
-  }
+  if (remaining() < VLAN_HDR) return stop(Ctr.VLAN_TRUNC, F_TRUNC);
   const n = <i32>load<u8>(pkt + P_NVLAN);
-  if (n >= MAX_VLAN) {
-    count(Ctr.VLAN_TOO_DEEP);
-    flag(F_TOO_DEEP);
-    return Next.STOP;
-  }
+  if (n >= MAX_VLAN) return stop(Ctr.VLAN_TOO_DEEP, F_TOO_DEEP);
   store<u16>(pkt + P_VLAN_ID + (n << 1), <u16>(be16(cur) & 0x0fff));
   store<u8>(pkt + P_NVLAN, <u8>(n + 1));
   const t = be16(cur + 2);

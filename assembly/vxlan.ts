@@ -11,7 +11,7 @@
 
 import { be24 } from "./bytes";
 import { Ctr, count } from "./counters";
-import { Next, cur, advance, remaining } from "./layers";
+import { Next, cur, advance, remaining, stop } from "./layers";
 import { pushTunnel } from "./tunnel";
 import { flag, F_TRUNC, F_MALFORMED, TUN_VXLAN } from "./packet";
 
@@ -20,16 +20,8 @@ import { flag, F_TRUNC, F_MALFORMED, TUN_VXLAN } from "./packet";
 
 export function decodeVxlan(): Next {
   count(Ctr.VXLAN);
-  if (remaining() < HDR) {
-    count(Ctr.VXLAN_TRUNC);
-    flag(F_TRUNC);
-    return Next.STOP;
-  }
-  if ((load<u8>(cur) & FLAG_I) == 0) {
-    count(Ctr.VXLAN_MALFORMED);
-    flag(F_MALFORMED);
-    return Next.STOP;
-  }
+  if (remaining() < HDR) return stop(Ctr.VXLAN_TRUNC, F_TRUNC);
+  if ((load<u8>(cur) & FLAG_I) == 0) return stop(Ctr.VXLAN_MALFORMED, F_MALFORMED);
   if (!pushTunnel(TUN_VXLAN, be24(cur + 4))) return Next.STOP;
   advance(HDR);
   return Next.ETHERNET;
