@@ -20,6 +20,10 @@ export const enum Ctr {
   FLOW_PKTS, FLOW_NO_KEY, FLOW_PENDING_FRAG, FLOW_CREATED, FLOW_EXPIRED_IDLE, FLOW_EXPIRED_ACTIVE,
   FLOW_EVICTED, FLOW_FLUSHED, FLOW_MIRROR_DUP,
   TUNNEL_SESSIONS, TUNNEL_EXPIRED, TUNNEL_EVICTED, TUNNEL_FLUSHED,
+  STREAM_BUFFERS, STREAM_NO_BUFFER, STREAM_GAP, STREAM_OUT_OF_ORDER, STREAM_OVERLAP, STREAM_WINDOW_FULL,
+  STREAM_TOO_MANY_SEGMENTS,
+  APP_EVENTS_DROPPED, APP_FIELDS_DROPPED, APP_FIELDS_CUT, APP_UNKNOWN,
+  HTTP_REQUESTS, HTTP_RESPONSES, HTTP_MALFORMED, HTTP_INCOMPLETE, HTTP_TOO_MANY_HEADERS,
   COUNT,
 }
 
@@ -41,6 +45,10 @@ export const NAMES: string[] = [
   "flow.pkts", "flow.no_key", "flow.pending_fragment", "flow.created", "flow.expired_idle", "flow.expired_active",
   "flow.evicted", "flow.flushed", "flow.mirror_duplicate",
   "tunnel.sessions", "tunnel.expired", "tunnel.evicted", "tunnel.flushed",
+  "stream.buffers", "stream.no_buffer", "stream.gap", "stream.out_of_order", "stream.overlap",
+  "stream.window_full", "stream.too_many_segments",
+  "app.events_dropped", "app.fields_dropped", "app.fields_cut", "app.unknown",
+  "http.requests", "http.responses", "http.malformed", "http.incomplete", "http.too_many_headers",
 ];
 
 let base: usize = 0;

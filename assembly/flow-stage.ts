@@ -19,12 +19,14 @@ import { packetSpace } from "./address-space";
 import { historyAppend, historyCheck, H_DATA, L_FLIP } from "./history";
 import { isServerPort } from "./server-ports";
 import {
-  tcpUpdate, isReuse, closeComplete, pastHandshake, TH_SYN, TH_ACK, TCP_SYN_SENT, TCP_SYN_ACK_SENT, TCP_INACTIVE,
+  tcpUpdate, isReuse, closeComplete, pastHandshake, streamOffset, TU_TIMED, TU_FLIPPED, TH_SYN, TH_ACK, TH_RST,
+  TCP_SYN_SENT, TCP_SYN_ACK_SENT, TCP_INACTIVE,
 } from "./tcp-state";
+import { appTcp } from "./app";
 import { PROTO_TCP, PROTO_UDP, PROTO_ICMP4, PROTO_ICMP6 } from "./ipproto";
 import {
   pkt, P_TS_NS, P_NTUN, P_TUN_IP, P_TUN_L4, P_TUN_KIND, P_TUN_VNI, P_TCP_SEQ, P_TCP_ACK, P_TCP_FLAGS, P_TCP_WIN,
-  P_PAYLOAD_LEN, IP_SRC, IP_DST, IP_LEN, L4_PROTO, L4_IP, L4_SPORT, L4_DPORT, L4_PAYLOAD,
+  P_PAYLOAD, P_PAYLOAD_CAP, P_PAYLOAD_LEN, IP_SRC, IP_DST, IP_LEN, L4_PROTO, L4_IP, L4_SPORT, L4_DPORT, L4_PAYLOAD,
   ipLayer, l4Layer, nIp, nL4, hasFlag, F_FRAGMENT,
 } from "./packet";
 
@@ -255,7 +257,14 @@ export function flowStage(): void {
   let timed = true;
   if (proto == PROTO_TCP) {
     account(f, fromOrig, load<u32>(ip + IP_LEN), 0);
-    timed = tcpUpdate(f, fromOrig, tflags, seq, load<u32>(pkt + P_TCP_ACK), <u32>load<u16>(pkt + P_TCP_WIN), payload);
+    const tu = tcpUpdate(f, fromOrig, tflags, seq, load<u32>(pkt + P_TCP_ACK), <u32>load<u16>(pkt + P_TCP_WIN), payload);
+    timed = (tu & TU_TIMED) != 0;
+    if ((tu & TU_FLIPPED) != 0) fromOrig = !fromOrig;
+    if (payload > 0 && (tflags & TH_RST) == 0) {
+      const cap = load<u32>(pkt + P_PAYLOAD_CAP);
+      appTcp(f, fromOrig, streamOffset(f, fromOrig, seq, (tflags & TH_SYN) != 0), <usize>load<u32>(pkt + P_PAYLOAD),
+        cap < payload ? cap : payload, payload, ts);
+    }
   } else {
     account(f, fromOrig, load<u32>(ip + IP_LEN), proto == PROTO_UDP ? <u32>load<u16>(l4 + L4_PAYLOAD) : payload);
     datagram(f, fromOrig, proto);

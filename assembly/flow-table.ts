@@ -14,7 +14,8 @@ import {
   FL_ACTIVE, FL_FIRST, FL_QUEUED, FL_SIZE, END_IDLE, END_EVICTED, END_FLUSHED,
 } from "./flow";
 import { tcpFinish } from "./tcp-state";
-import { emit, outputFree, OUT_RESERVE } from "./output";
+import { emit, outputRoom } from "./output";
+import { appFinish } from "./app";
 
 // Timeout classes. A class's timeout counts from the last packet (FL_ACTIVE), except for
 // connection attempts, which Zeek gives up on a fixed time after the first SYN (FL_FIRST).
@@ -129,6 +130,7 @@ export class FlowTable {
   /** Write out (when this table emits) and forget a record. */
   finish(idx1: u32, reason: u8): void {
     const f = this.rec(idx1);
+    appFinish(f);
     tcpFinish(f);
     if (this.emits) emit(f, reason);
     this.remove(idx1);
@@ -148,7 +150,7 @@ export class FlowTable {
           this.append(idx1, <u8>c, now);
           continue;
         }
-        if (this.emits && outputFree() <= OUT_RESERVE) return false;
+        if (!outputRoom()) return false;
         count(this.ctrExpired);
         this.finish(idx1, END_IDLE);
       }
@@ -162,7 +164,7 @@ export class FlowTable {
       while (true) {
         const idx1 = unchecked(this.heads[c]);
         if (idx1 == 0) break;
-        if (this.emits && outputFree() <= OUT_RESERVE) return false;
+        if (!outputRoom()) return false;
         count(ctr);
         this.finish(idx1, END_FLUSHED);
       }

@@ -5,7 +5,8 @@
 // so that reversing the roles of a connection (Zeek's FlipRoles) is a swap of two blocks.
 
 // Cache-line plan (records are 128-byte aligned): a packet reads line 0 to find its record and
-// writes lines 0, 2 and 3 (its side's hot block); lines 1 and 4-5 are touched rarely.
+// writes lines 0, 2 and 3 (its side's hot block); lines 1 and 4-5 are touched rarely, lines 5-7
+// only by packets with payload for the application layer.
 // line 0
 @inline export const FL_ORIG: usize = 0;       // 16 bytes originator address
 @inline export const FL_RESP: usize = 16;      // 16 bytes responder address
@@ -38,7 +39,20 @@
 @inline export const FL_PARENT2: usize = 280;  // u64 a second one (the other direction's tunnel)
 @inline export const FL_HIST: usize = 288;     // HIST_MAX history letters
 @inline export const HIST_MAX: usize = 32;
-@inline export const FL_SIZE: usize = 384;     // 336..383 free
+// line 5 (tail) and lines 6-7: the application layer (app.ts)
+@inline export const FL_APP_PROTO: usize = 336; // u8 APP_*
+@inline export const FL_APP_FLAGS: usize = 337; // u8 AF_*
+@inline export const FL_STREAM_ORIG: usize = 340; // u32 stream buffer (index + 1) holding the originator's pending bytes
+@inline export const FL_STREAM_RESP: usize = 344; // u32 ... the responder's
+@inline export const FL_APP_STATE: usize = 348; // APP_STATE_SIZE bytes for the protocol's own use (both directions)
+@inline export const APP_STATE_SIZE: usize = 36;
+@inline export const FL_DIR_ORIG: usize = 384;  // DIR_SIZE bytes: the originator's stream position and parser state
+@inline export const FL_DIR_RESP: usize = 448;  // ... the responder's
+@inline export const DIR_CONSUMED: usize = 0;   // u64 stream offset up to which the parser has consumed
+@inline export const DIR_STATE: usize = 8;      // DIR_STATE_SIZE bytes of parser state
+@inline export const DIR_STATE_SIZE: usize = 56;
+@inline export const DIR_SIZE: usize = 64;
+@inline export const FL_SIZE: usize = 512;
 
 // Endpoint block, relative to FL_EP_ORIG or FL_EP_RESP
 @inline export const EP_PKTS: usize = 0;       // u64 packets
@@ -103,4 +117,8 @@ export function flipRoles(f: usize): void {
   store<u16>(f + FL_RPORT, op);
   swap(f + FL_EP_ORIG, f + FL_EP_RESP, EP_SIZE);
   swap(f + FL_EP_ORIG + EP_COLD, f + FL_EP_RESP + EP_COLD, EP_COLD_SIZE);
+  const so = load<u32>(f + FL_STREAM_ORIG);
+  store<u32>(f + FL_STREAM_ORIG, load<u32>(f + FL_STREAM_RESP));
+  store<u32>(f + FL_STREAM_RESP, so);
+  swap(f + FL_DIR_ORIG, f + FL_DIR_RESP, DIR_SIZE);
 }

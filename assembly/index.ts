@@ -11,7 +11,9 @@ import { configureTunnelPorts } from "./udp";
 import { spacesInit, mapVni as mapVniTo } from "./address-space";
 import { serverPortsInit, addServerPort as addPort } from "./server-ports";
 import { dedupInit } from "./dedup";
-import { outputInit, outputFree, outputPtr as outPtr, outputCount as outCount, outputClear as outClear, OUT_RESERVE } from "./output";
+import { outputInit, outputRoom, outputPtr as outPtr, outputCount as outCount, outputClear as outClear } from "./output";
+import { eventsInit, eventsPtr as evPtr, eventsUsed as evUsed, eventsClear as evClear, FIELD_NAMES, Fld } from "./events";
+import { streamsInit } from "./stream";
 import { flowStageInit, flowStage, advanceClock, flushAll, liveFlows as live, setTimeouts as setFlowTimeouts } from "./flow-stage";
 import * as F from "./flow";
 
@@ -30,16 +32,19 @@ let inputBytes: usize = 0;
 /**
  * Allocate every region once. inputCapacity: the largest slab (index + data) the host will send;
  * maxFlows, maxTunnels: table bounds; shard of shards: which flows this instance owns;
- * dedupWindowUs: the mirror-duplicate window (0 = off).
+ * dedupWindowUs: the mirror-duplicate window (0 = off); streamBuffers of streamWindow bytes:
+ * the TCP reassembly pool for the application layer.
  */
 export function init(inputCapacity: u32, vxlanPort: u32, genevePort: u32, maxFlows: u32, maxTunnels: u32,
-  shard: u32, shards: u32, dedupWindowUs: u32): void {
+  shard: u32, shards: u32, dedupWindowUs: u32, streamBuffers: u32, streamWindow: u32): void {
   countersInit();
   packetInit();
   fragInit();
   spacesInit();
   serverPortsInit();
   outputInit();
+  eventsInit();
+  streamsInit(streamBuffers, streamWindow);
   dedupInit(dedupWindowUs);
   flowStageInit(maxFlows, maxTunnels, shard, shards);
   inputBytes = <usize>inputCapacity;
@@ -91,7 +96,7 @@ export function decodeRecord(indexPtr: usize, dataPtr: usize, i: u32): void {
  */
 export function processRecords(indexPtr: usize, dataPtr: usize, from: u32, to: u32): u32 {
   for (let i = from; i < to; i++) {
-    if (outputFree() <= OUT_RESERVE || !advanceClock(entryNs(entry(indexPtr, i)))) return i;
+    if (!outputRoom() || !advanceClock(entryNs(entry(indexPtr, i)))) return i;
     decodeRecord(indexPtr, dataPtr, i);
     flowStage();
   }
@@ -117,6 +122,26 @@ export function outputCount(): u32 {
 
 export function outputClear(): void {
   outClear();
+}
+
+export function eventsPtr(): usize {
+  return evPtr();
+}
+
+export function eventsUsed(): u32 {
+  return evUsed();
+}
+
+export function eventsClear(): void {
+  evClear();
+}
+
+export function fieldCount(): i32 {
+  return Fld.COUNT;
+}
+
+export function fieldName(i: i32): string {
+  return FIELD_NAMES[i];
 }
 
 export function packetPtr(): usize {
@@ -198,6 +223,7 @@ export const FL_MISSED = <i32>F.FL_MISSED;
 export const FL_HIST_LEN = <i32>F.FL_HIST_LEN;
 export const FL_HIST = <i32>F.FL_HIST;
 export const FL_TUN_KIND = <i32>F.FL_TUN_KIND;
+export const FL_APP_PROTO = <i32>F.FL_APP_PROTO;
 export const FL_EP_ORIG = <i32>F.FL_EP_ORIG;
 export const FL_EP_RESP = <i32>F.FL_EP_RESP;
 export const EP_PKTS = <i32>F.EP_PKTS;

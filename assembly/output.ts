@@ -1,11 +1,13 @@
 // The output region: finished connection records (copies of flow records) waiting for the host.
-// Bounded; the batch loop stops before it can overflow and resumes after the host drains it.
+// Bounded; the batch loop stops before it (or the events region) can overflow, and resumes after
+// the host drains them.
 
 import { FL_SIZE, FL_END } from "./flow";
+import { eventsFree, EV_RESERVE } from "./events";
 
 @inline const OUT_CAP: u32 = 8192;
 /** Room always kept free when a packet starts: one eviction, one active timeout, one tunnel. */
-@inline export const OUT_RESERVE: u32 = 4;
+@inline const OUT_RESERVE: u32 = 4;
 
 let base: usize = 0;
 let used: u32 = 0;
@@ -14,8 +16,9 @@ export function outputInit(): void {
   base = heap.alloc(<usize>OUT_CAP * FL_SIZE);
 }
 
-@inline export function outputFree(): u32 {
-  return OUT_CAP - used;
+/** Whether there is room for what finishing a record, or processing a packet, may write. */
+@inline export function outputRoom(): bool {
+  return OUT_CAP - used > OUT_RESERVE && eventsFree() > EV_RESERVE;
 }
 
 export function emit(flow: usize, reason: u8): void {

@@ -73,11 +73,19 @@ export function isReuse(f: usize, fromOrig: bool, flags: u32, seq: u32): bool {
   return !epFlag(e, EPF_INIT) || load<u32>(e + EP_START) != seq;
 }
 
-/**
- * Account one segment. len: payload length per the headers. Returns true when the packet's
- * timestamp counts for the duration (Zeek stops once both sides have closed).
- */
-export function tcpUpdate(f: usize, fromOrig: bool, flags: u32, seq: u32, ack: u32, win: u32, len: u32): bool {
+/** tcpUpdate's answer: the packet's time counts for the duration (Zeek stops once both sides closed). */
+export const TU_TIMED: u32 = 1;
+/** tcpUpdate's answer: the roles were reversed, the packet's sender is now the other side. */
+export const TU_FLIPPED: u32 = 2;
+
+/** Where a segment's data starts in its sender's byte stream (0 = the first byte after the SYN). */
+export function streamOffset(f: usize, fromOrig: bool, seq: u32, syn: bool): u64 {
+  const e = endpoint(f, fromOrig);
+  return rel64(e, seq + (syn ? 1 : 0), load<u64>(e + EP_REL_LAST)) - 1;
+}
+
+/** Account one segment. len: payload length per the headers. Returns TU_* bits. */
+export function tcpUpdate(f: usize, fromOrig: bool, flags: u32, seq: u32, ack: u32, win: u32, len: u32): u32 {
   let e = endpoint(f, fromOrig);
   let p = endpoint(f, !fromOrig);
   const syn = (flags & TH_SYN) != 0;
@@ -87,8 +95,9 @@ export function tcpUpdate(f: usize, fromOrig: bool, flags: u32, seq: u32, ack: u
   const countsForDuration = !epFlag(e, EPF_CLOSED) || !epFlag(p, EPF_CLOSED);
   const segLen: u32 = (rst ? 0 : len) + (syn ? 1 : 0) + (fin ? 1 : 0);
 
-  // init_endpoint: a side not yet past INACTIVE starts its sequence space at this segment
-  if (state(e) == TCP_INACTIVE) {
+  // init_endpoint: a side not yet past INACTIVE starts its sequence space at this segment, and
+  // so does a SYN with a new sequence number (Zeek's SYN_seq_jump / SYN_inside_connection)
+  if (state(e) == TCP_INACTIVE || (syn && state(e) != TCP_CLOSED && state(e) != TCP_RESET && seq != load<u32>(e + EP_START))) {
     const start = syn ? seq : seq - 1;
     store<u32>(e + EP_START, start);
     store<u64>(e + EP_REL_ACK, 0);
@@ -146,7 +155,7 @@ export function tcpUpdate(f: usize, fromOrig: bool, flags: u32, seq: u32, ack: u
     p = endpoint(f, fromOrig);
   }
   if (ackedRel != 0) ackReceived(f, p, !fromOrig != flipped, e, prevAck, ackedRel);
-  return countsForDuration;
+  return (countsForDuration ? TU_TIMED : 0) | (flipped ? TU_FLIPPED : 0);
 }
 
 /** update_history: which letter this segment adds. */
@@ -315,10 +324,11 @@ function size(e: usize, p: usize): u64 {
   if (load<u8>(e + EP_PREV_STATE) == TCP_SYN_SENT && state(e) == TCP_RESET && state(p) == TCP_INACTIVE &&
       relAck > 1) return 0;
   const relLast = load<u64>(e + EP_REL_LAST);
-  let n = relLast > relAck ? relLast : relAck;
-  if (n != 0) n--;
+  let n = <i64>relLast > <i64>relAck ? <i64>relLast : <i64>relAck;
+  if (n <= 0) return 0; // sequence numbers that went backwards are not a size
+  n--;
   if (epFlag(e, EPF_FIN) && n != 0) n--;
-  return n;
+  return <u64>n;
 }
 
 /** Close the books before a TCP record is written. */

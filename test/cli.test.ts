@@ -26,7 +26,7 @@ describe('mirrorsense CLI', () => {
     const r = cli('analyze', path.join(pcapDir, 'vxlan_http-get.pcap'), '--events', '-', '--workers', '2');
     expect(r.code).toBe(0);
     const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(records.map((x) => x.service ?? x.proto).sort()).toEqual(['tcp', 'vxlan']);
+    expect(records.map((x) => (x._path === 'conn' ? x.service : x._path)).sort()).toEqual(['http', 'http', 'vxlan']);
     expect(r.stderr).toMatch(/frames 12 .* Mpps .* Gbit\/s/);
     expect(r.stderr).toMatch(/decoder\.vxlan\s+seen 12/);
   });
@@ -34,7 +34,7 @@ describe('mirrorsense CLI', () => {
   it('--json prints the summary as one JSON object', () => {
     const r = cli('analyze', path.join(pcapDir, 'http_get_wget.pcap'), '--json', '--workers', '1');
     const s = JSON.parse(r.stdout);
-    expect(s).toMatchObject({ frames: 14, records: 1, workers: 1, format: 'pcap' });
+    expect(s).toMatchObject({ frames: 14, records: 1, workers: 1, format: 'pcap' }); // records: connections
     expect(s.counters['decoder.tcp']).toBe(14);
   });
 
@@ -61,7 +61,7 @@ describe('mirrorsense CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/stopped early: truncated record at byte \d+/);
     expect(r.stderr).toMatch(/frames 13 /);
-    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l)._path).sort()).toEqual(['conn', 'http']);
   });
 
   it('bad option values are refused with the allowed range', () => {

@@ -35,6 +35,8 @@ export interface ConnRecord {
 const INACTIVE = 0, SYN_SENT = 1, SYN_ACK_SENT = 2, PARTIAL = 3, ESTABLISHED = 4, CLOSED = 5, RESET = 6;
 const PROTO_NAMES: Record<number, ConnRecord['proto']> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmp' };
 const TUNNEL_SERVICE: Record<number, string> = { 1: 'vxlan', 2: 'geneve' };
+/** The application protocol a connection spoke (assembly/app.ts APP_*), by Zeek's service names. */
+const APP_SERVICE: Record<number, string> = { 1: 'http', 2: 'ssl', 3: 'dns', 4: 'quic' };
 const BASE62 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const TWO32 = 4294967296;
 
@@ -95,7 +97,7 @@ export class ConnReader {
     const names = ['FLOW_SIZE', 'FL_ORIG', 'FL_RESP', 'FL_OPORT', 'FL_RPORT', 'FL_PROTO', 'FL_FLAGS', 'FL_VNI',
       'FL_FIRST', 'FL_LAST', 'FL_UID', 'FL_PARENT1', 'FL_PARENT2', 'FL_MISSED', 'FL_HIST_LEN', 'FL_HIST',
       'FL_TUN_KIND', 'FL_EP_ORIG', 'FL_EP_RESP', 'EP_PKTS', 'EP_IP_BYTES', 'EP_BYTES', 'EP_STATE', 'FLF_TUNNEL',
-      'FLF_PARENT1', 'FLF_PARENT2'];
+      'FLF_PARENT1', 'FLF_PARENT2', 'FL_APP_PROTO'];
     this.o = Object.fromEntries(names.map((n) => [n, core.constant(n)]));
   }
 
@@ -144,7 +146,7 @@ export class ConnReader {
       'id.resp_h': formatAddress(m, p + o.FL_RESP),
       'id.resp_p': dv.getUint16(p + o.FL_RPORT, true),
       proto: PROTO_NAMES[proto] ?? 'icmp',
-      service: isTunnel ? TUNNEL_SERVICE[m[p + o.FL_TUN_KIND]] : undefined,
+      service: isTunnel ? TUNNEL_SERVICE[m[p + o.FL_TUN_KIND]] : APP_SERVICE[m[p + o.FL_APP_PROTO]],
       duration: timed ? durationUs / 1e6 : undefined,
       orig_bytes: timed ? origSize : undefined,
       resp_bytes: timed ? respSize : undefined,

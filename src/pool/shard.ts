@@ -6,23 +6,32 @@
 import { Slab } from '../capture/slab.js';
 import { WasmCore, CoreOptions } from './wasm-core.js';
 import { ConnReader, ConnRecord } from './conn-record.js';
+import { EventReader } from './app-events.js';
+import { AppRecords, AppRecord } from './app-records.js';
+
+/** Everything a shard writes: connection records and application records. */
+export type LogRecord = ConnRecord | AppRecord;
 
 export class Shard {
   readonly core: WasmCore;
   private readonly reader: ConnReader;
+  private readonly events: EventReader;
+  private readonly app = new AppRecords();
   /** Records finished so far (also those not turned into objects). */
   records = 0;
 
   constructor(opts: CoreOptions) {
     this.core = new WasmCore(opts);
     this.reader = new ConnReader(this.core);
+    this.events = new EventReader(this.core);
   }
 
   /**
-   * Process every frame of a slab; the connection records that ended meanwhile go to `out`, or
-   * are only counted when there is no `out` (reading them is the costly part).
+   * Process every frame of a slab; the records finished meanwhile (connections, and what the
+   * application layer made of them) go to `out`, or are only counted (connections) when there
+   * is no `out`: turning them into objects is the costly part.
    */
-  process(slab: Slab, out?: ConnRecord[]): void {
+  process(slab: Slab, out?: LogRecord[]): void {
     const ex = this.core.exports;
     this.core.load(slab);
     const n = slab.records;
@@ -34,7 +43,7 @@ export class Shard {
   }
 
   /** End of input: every open record. */
-  finish(out?: ConnRecord[]): void {
+  finish(out?: LogRecord[]): void {
     while (!this.core.exports.flush()) this.drain(out);
     this.drain(out);
   }
@@ -43,9 +52,18 @@ export class Shard {
     return this.core.counters();
   }
 
-  private drain(out: ConnRecord[] | undefined): void {
-    this.records += this.core.exports.outputCount();
-    if (out) for (const r of this.reader.read()) out.push(r);
-    this.core.exports.outputClear();
+  /** Empty the core's output regions: application events first, then the connections that ended. */
+  private drain(out: LogRecord[] | undefined): void {
+    const ex = this.core.exports;
+    this.records += ex.outputCount();
+    if (out) {
+      this.app.events(this.events.read(), out);
+      for (const r of this.reader.read()) {
+        this.app.closed(r.uid, out);
+        out.push(r);
+      }
+    }
+    ex.eventsClear();
+    ex.outputClear();
   }
 }

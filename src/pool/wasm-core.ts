@@ -50,16 +50,21 @@ export interface CoreOptions {
   vniSpaces?: Record<number, number>;
   /** Likely server ports, for guessing which side opened a connection (Zeek's list by default). */
   serverPorts?: readonly number[];
+  /** TCP reassembly for the application layer: buffers in the pool, and the bytes each holds. */
+  streamBuffers?: number;
+  streamWindow?: number;
 }
 
-export const DEFAULT_MAX_FLOWS = 1 << 18;
+export const DEFAULT_MAX_FLOWS = 1 << 17;
 export const DEFAULT_MAX_TUNNELS = 1 << 16;
 export const DEFAULT_DEDUP_WINDOW_US = 2000;
+export const DEFAULT_STREAM_BUFFERS = 2048;
+export const DEFAULT_STREAM_WINDOW = 16384;
 
 type Exports = Record<string, unknown> & {
   memory: WebAssembly.Memory;
   init(inputCapacity: number, vxlanPort: number, genevePort: number, maxFlows: number, maxTunnels: number,
-    shard: number, shards: number, dedupWindowUs: number): void;
+    shard: number, shards: number, dedupWindowUs: number, streamBuffers: number, streamWindow: number): void;
   setTimeouts(tcpAttempt: number, tcpOpen: number, tcpClosed: number, udp: number, icmp: number, active: number): void;
   mapVni(vni: number, space: number): number;
   addServerPort(port: number): void;
@@ -69,6 +74,11 @@ type Exports = Record<string, unknown> & {
   outputPtr(): number;
   outputCount(): number;
   outputClear(): void;
+  eventsPtr(): number;
+  eventsUsed(): number;
+  eventsClear(): void;
+  fieldCount(): number;
+  fieldName(i: number): number;
   inputPtr(): number;
   decodeRecord(indexPtr: number, dataPtr: number, i: number): void;
   packetPtr(): number;
@@ -87,6 +97,7 @@ export class WasmCore {
   private buffer: ArrayBuffer | undefined;
   private u8!: Uint8Array;
   private names: string[] | undefined;
+  private fields: string[] | undefined;
 
   constructor(opts: CoreOptions) {
     const instance = new WebAssembly.Instance(coreModule(), {
@@ -102,7 +113,8 @@ export class WasmCore {
     const indexBytes = opts.maxRecords * RECORD_BYTES;
     this.exports.init(indexBytes + opts.dataCapacity, opts.vxlanPort ?? 4789, opts.genevePort ?? 6081,
       opts.maxFlows ?? DEFAULT_MAX_FLOWS, opts.maxTunnels ?? DEFAULT_MAX_TUNNELS, opts.shard ?? 0, opts.shards ?? 1,
-      opts.dedupWindowUs ?? DEFAULT_DEDUP_WINDOW_US);
+      opts.dedupWindowUs ?? DEFAULT_DEDUP_WINDOW_US, opts.streamBuffers ?? DEFAULT_STREAM_BUFFERS,
+      opts.streamWindow ?? DEFAULT_STREAM_WINDOW);
     const t = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
     this.exports.setTimeouts(t.tcpAttempt, t.tcpOpen, t.tcpClosed, t.udp, t.icmp, t.active);
     for (const port of opts.serverPorts ?? LIKELY_SERVER_PORTS) this.exports.addServerPort(port);
@@ -144,6 +156,12 @@ export class WasmCore {
     this.exports.decodeRecord(this.indexPtr, this.dataPtr, i);
   }
 
+  /** The names of application event fields, by field id. */
+  fieldNames(): string[] {
+    this.fields ??= Array.from({ length: this.exports.fieldCount() }, (_, i) => this.string(this.exports.fieldName(i)));
+    return this.fields;
+  }
+
   counterNames(): string[] {
     this.names ??= Array.from({ length: this.exports.counterCount() }, (_, i) => this.string(this.exports.counterName(i)));
     return this.names;
@@ -160,7 +178,7 @@ export class WasmCore {
   }
 
   /** An AssemblyScript string (UTF-16, byte length in the 4 bytes before it). */
-  private string(ptr: number): string {
+  string(ptr: number): string {
     if (!ptr) return '';
     const m = this.bytes;
     const len = new DataView(m.buffer).getUint32(ptr - 4, true);

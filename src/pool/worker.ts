@@ -4,9 +4,9 @@
 
 import { workerData } from 'node:worker_threads';
 import { Slab } from '../capture/slab.js';
-import { Shard } from './shard.js';
+import { Shard, LogRecord } from './shard.js';
 import type { CoreOptions } from './wasm-core.js';
-import type { ConnRecord } from './conn-record.js';
+
 
 export interface WorkerSetup {
   core: CoreOptions;
@@ -30,9 +30,9 @@ const shard = new Shard(setup.core);
 const slabs = setup.slabs.map((sab) => Slab.from(sab, setup.core.dataCapacity, setup.core.maxRecords));
 
 /** Runs one step of the shard and reports the records it finished (as text, if asked for). */
-function step(work: (out?: ConnRecord[]) => void): WorkerResult {
+function step(work: (out?: LogRecord[]) => void): WorkerResult {
   const before = shard.records;
-  const out: ConnRecord[] | undefined = setup.ndjson ? [] : undefined;
+  const out: LogRecord[] | undefined = setup.ndjson ? [] : undefined;
   work(out);
   let text = '';
   if (out) for (const r of out) text += JSON.stringify(r) + '\n';

@@ -9,35 +9,40 @@ import { Slab } from '../../src/capture/slab.js';
 import { Shard } from '../../src/pool/shard.js';
 import type { CoreOptions } from '../../src/pool/wasm-core.js';
 import type { ConnRecord } from '../../src/pool/conn-record.js';
+import type { LogRecord } from '../../src/pool/shard.js';
 import { analyze, AnalyzeOptions, AnalyzeSummary } from '../../src/cli/analyze.js';
 import { mergeCounters, Counters } from '../../src/pool/counters.js';
 
 type CoreSettings = Omit<CoreOptions, 'maxRecords' | 'dataCapacity' | 'shard' | 'shards'>;
 
-/** Every connection record of a capture, from `shards` in-process shards fed the same slabs. */
-export function shardRecords(file: string, core: CoreSettings = {}, shards = 1): { records: ConnRecord[]; counters: Counters } {
+/**
+ * Every record of a capture, from `shards` in-process shards fed the same slabs: `records` the
+ * connections, `logs` everything (connections and application records).
+ */
+export function shardRecords(file: string, core: CoreSettings = {}, shards = 1): { records: ConnRecord[]; logs: LogRecord[]; counters: Counters } {
   const slab = new Slab(1 << 20, 8192);
   const all = Array.from({ length: shards }, (_, shard) =>
     new Shard({ ...core, maxRecords: slab.maxRecords, dataCapacity: slab.dataCapacity, shard, shards }));
   const src = openCaptureFile(file);
-  const records: ConnRecord[] = [];
+  const logs: LogRecord[] = [];
   try {
-    while (src.fill(slab) > 0) for (const s of all) s.process(slab, records);
+    while (src.fill(slab) > 0) for (const s of all) s.process(slab, logs);
   } finally {
     src.close();
   }
-  for (const s of all) s.finish(records);
-  return { records, counters: mergeCounters(all.map((s) => s.counters())) };
+  for (const s of all) s.finish(logs);
+  const records = logs.filter((r): r is ConnRecord => r._path === 'conn');
+  return { records, logs, counters: mergeCounters(all.map((s) => s.counters())) };
 }
 
-/** The real pipeline (worker threads), connection records read back from its --events file. */
-export async function analyzeRecords(file: string, opts: Partial<AnalyzeOptions> = {}): Promise<{ records: ConnRecord[]; summary: AnalyzeSummary }> {
+/** The real pipeline (worker threads), every record read back from its --events file. */
+export async function analyzeRecords(file: string, opts: Partial<AnalyzeOptions> = {}): Promise<{ records: LogRecord[]; summary: AnalyzeSummary }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'mirrorsense-'));
   const events = path.join(dir, 'conn.ndjson');
   try {
     const summary = await analyze({ file, events, workers: 1, progress: false, core: {}, ...opts });
     const text = readFileSync(events, 'utf8');
-    const records = text.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as ConnRecord);
+    const records = text.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as LogRecord);
     return { records, summary };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -45,6 +50,6 @@ export async function analyzeRecords(file: string, opts: Partial<AnalyzeOptions>
 }
 
 /** Records in a canonical order, for comparing runs whose output order may differ. */
-export function canonical(records: ConnRecord[]): string[] {
+export function canonical(records: LogRecord[]): string[] {
   return records.map((r) => JSON.stringify(r)).sort();
 }

@@ -1,0 +1,171 @@
+// The application layer's front door: which protocol a connection speaks (from its first bytes,
+// or its port for DNS), the in-order delivery of each direction's bytes to that protocol's
+// parser, and the stream buffers (stream.ts) for what a parser cannot take yet. Parsers are
+// resumable: they get the bytes that follow what they consumed, say how many they took (the rest
+// comes back with the next bytes), or PARSER_DONE when they want no more of that direction.
+
+import { Ctr, count } from "./counters";
+import {
+  FL_APP_PROTO, FL_APP_FLAGS, FL_STREAM_ORIG, FL_STREAM_RESP, FL_OPORT, FL_RPORT, FL_LAST, FL_DIR_ORIG, FL_DIR_RESP,
+  DIR_CONSUMED, DIR_STATE,
+} from "./flow";
+import {
+  streamAlloc, streamFree, streamBuf, streamData, streamContig, streamHold, streamConsume, streamEmpty,
+} from "./stream";
+import { httpStream, looksLikeHttp } from "./http";
+
+export const APP_NONE: u8 = 0;     // not known yet
+export const APP_HTTP: u8 = 1;
+export const APP_TLS: u8 = 2;
+export const APP_DNS: u8 = 3;
+export const APP_QUIC: u8 = 4;
+export const APP_OTHER: u8 = 255;  // not a protocol analysed here
+
+@inline const AF_DONE_ORIG: u8 = 1;
+@inline const AF_DONE_RESP: u8 = 2;
+
+/** A parser's answer when it wants no more bytes of a direction. */
+export const PARSER_DONE: u32 = 0xffffffff;
+
+/** Bytes needed to tell protocols apart. */
+@inline const DETECT_BYTES: u32 = 4;
+
+/** What a TCP connection speaks, from the first bytes of one direction; APP_NONE: need more. */
+function detect(f: usize, data: usize, len: u32): u8 {
+  if (load<u16>(f + FL_OPORT) == 53 || load<u16>(f + FL_RPORT) == 53) return APP_DNS;
+  if (len >= 3 && load<u8>(data) == 0x16 && load<u8>(data, 1) == 3 && load<u8>(data, 2) <= 4) return APP_TLS;
+  if (len < DETECT_BYTES) return APP_NONE;
+  if (looksLikeHttp(data, len)) return APP_HTTP;
+  return APP_OTHER;
+}
+
+/** Give [data, data+len) to the connection's parser; how many bytes it took, or PARSER_DONE. */
+function parse(f: usize, fromOrig: bool, data: usize, len: u32, ts: u64, final: bool): u32 {
+  let proto = load<u8>(f + FL_APP_PROTO);
+  if (proto == APP_NONE) {
+    proto = detect(f, data, len);
+    if (proto == APP_NONE) return final ? PARSER_DONE : 0;
+    store<u8>(f + FL_APP_PROTO, proto);
+    if (proto == APP_OTHER) count(Ctr.APP_UNKNOWN);
+  }
+  const st = f + (fromOrig ? FL_DIR_ORIG : FL_DIR_RESP) + DIR_STATE;
+  if (proto == APP_HTTP) return httpStream(f, fromOrig, data, len, st, ts, final);
+  return PARSER_DONE;
+}
+
+@inline function slotOf(f: usize, fromOrig: bool): usize {
+  return f + (fromOrig ? FL_STREAM_ORIG : FL_STREAM_RESP);
+}
+
+/** This direction is over for the parser: free its buffer, ignore its bytes from now on. */
+function done(f: usize, fromOrig: bool): void {
+  const slot = slotOf(f, fromOrig);
+  const sb = load<u32>(slot);
+  if (sb != 0) streamFree(sb);
+  store<u32>(slot, 0);
+  store<u8>(f + FL_APP_FLAGS, load<u8>(f + FL_APP_FLAGS) | (fromOrig ? AF_DONE_ORIG : AF_DONE_RESP));
+}
+
+/** Run the parser over the buffer's in-order bytes; drop what it took; free the buffer once empty. */
+function drainBuffer(f: usize, fromOrig: bool, sb: u32, ts: u64, final: bool): bool {
+  const b = streamBuf(sb);
+  const consumedAt = f + (fromOrig ? FL_DIR_ORIG : FL_DIR_RESP) + DIR_CONSUMED;
+  const n = parse(f, fromOrig, streamData(b), streamContig(b), ts, final);
+  if (n == PARSER_DONE) {
+    done(f, fromOrig);
+    return false;
+  }
+  store<u64>(consumedAt, load<u64>(consumedAt) + <u64>n);
+  streamConsume(b, n);
+  if (streamEmpty(b)) {
+    streamFree(sb);
+    store<u32>(slotOf(f, fromOrig), 0);
+  }
+  return true;
+}
+
+/**
+ * A TCP segment's payload: `declared` bytes at stream offset `off` (0 = the first byte after
+ * the SYN), of which the first `cap` were captured, at ptr.
+ */
+export function appTcp(f: usize, fromOrig: bool, off: u64, ptr: usize, cap: u32, declared: u32, ts: u64): void {
+  if (load<u8>(f + FL_APP_PROTO) == APP_OTHER) return;
+  if ((load<u8>(f + FL_APP_FLAGS) & (fromOrig ? AF_DONE_ORIG : AF_DONE_RESP)) != 0) return;
+  const consumedAt = f + (fromOrig ? FL_DIR_ORIG : FL_DIR_RESP) + DIR_CONSUMED;
+  const consumed = load<u64>(consumedAt);
+  if (off + <u64>declared <= consumed) return; // all of it seen before
+  if (off < consumed) {
+    const skip = <u32>(consumed - off); // the part seen before
+    if (skip >= cap) {
+      count(Ctr.STREAM_GAP); // what follows was not captured
+      finishDirection(f, fromOrig, ts);
+      return;
+    }
+    ptr += skip;
+    cap -= skip;
+    declared -= skip;
+    off = consumed;
+  }
+  const slot = slotOf(f, fromOrig);
+  let sb = load<u32>(slot);
+  if (sb == 0 && off == consumed) {
+    // in order with nothing pending: straight from the packet
+    const n = parse(f, fromOrig, ptr, cap, ts, false);
+    if (n == PARSER_DONE) {
+      done(f, fromOrig);
+      return;
+    }
+    store<u64>(consumedAt, consumed + <u64>n);
+    if (n < cap) {
+      sb = streamAlloc();
+      if (sb == 0) {
+        done(f, fromOrig);
+        return;
+      }
+      store<u32>(slot, sb);
+      streamHold(streamBuf(sb), 0, ptr + n, cap - n);
+    }
+  } else {
+    if (sb == 0) {
+      sb = streamAlloc();
+      if (sb == 0) {
+        done(f, fromOrig);
+        return;
+      }
+      store<u32>(slot, sb);
+    }
+    streamHold(streamBuf(sb), off - consumed, ptr, cap);
+    if (!drainBuffer(f, fromOrig, sb, ts, false)) return;
+  }
+  if (cap < declared) {
+    // the rest of this segment was not captured: the stream cannot go on past it
+    count(Ctr.STREAM_GAP);
+    finishDirection(f, fromOrig, ts);
+  }
+}
+
+/** No more bytes will come for a direction: its parser closes what it has; the buffer goes back. */
+function finishDirection(f: usize, fromOrig: bool, ts: u64): void {
+  if ((load<u8>(f + FL_APP_FLAGS) & (fromOrig ? AF_DONE_ORIG : AF_DONE_RESP)) != 0) return;
+  const sb = load<u32>(slotOf(f, fromOrig));
+  if (sb != 0) {
+    const b = streamBuf(sb);
+    parse(f, fromOrig, streamData(b), streamContig(b), ts, true);
+  } else {
+    parse(f, fromOrig, 0, 0, ts, true);
+  }
+  done(f, fromOrig);
+}
+
+/** The connection ends: parsers close what they have, buffers go back to the pool. */
+export function appFinish(f: usize): void {
+  const proto = load<u8>(f + FL_APP_PROTO);
+  if (proto == APP_NONE || proto == APP_OTHER) {
+    if (load<u32>(f + FL_STREAM_ORIG) != 0) done(f, true);
+    if (load<u32>(f + FL_STREAM_RESP) != 0) done(f, false);
+    return;
+  }
+  const ts = load<u64>(f + FL_LAST);
+  finishDirection(f, true, ts);
+  finishDirection(f, false, ts);
+}

@@ -1,0 +1,173 @@
+// Application events (HTTP requests and responses, TLS hellos and certificates, DNS messages,
+// QUIC Initials) as variable-size records in a bounded region the host drains, like the
+// connection records in output.ts. A record is a header and a list of typed fields:
+//
+//   u32 size (bytes, header included)  u16 event type (Ev)  u16 flags (EVF_*)
+//   u64 flow uid hash                  u64 capture time (ns)
+//   16 bytes originator address        16 bytes responder address
+//   u16 originator port  u16 responder port  u8 IP protocol  3 bytes padding
+//   fields: u8 field id (Fld), u8 kind (K_*), u16 length, then `length` bytes
+//
+// Field ids and their names are listed once here (FIELD_NAMES), and read by the host through
+// exported functions, never retyped. A field that would not fit is dropped and counted.
+
+import { Ctr, count } from "./counters";
+import { copy16 } from "./bytes";
+import { FL_UID, FL_ORIG, FL_RESP, FL_OPORT, FL_RPORT, FL_PROTO } from "./flow";
+
+export const enum Ev {
+  HTTP_REQUEST = 1,
+  HTTP_RESPONSE = 2,
+  TLS_CLIENT_HELLO = 3,
+  TLS_SERVER_HELLO = 4,
+  TLS_CERTIFICATE = 5,
+  DNS = 6,
+  QUIC_INITIAL = 7,
+  HTTP_BODY_DATA = 8,
+  HTTP_BODY_END = 9,
+}
+
+// Kinds of field values
+export const K_BYTES: u8 = 0;  // raw bytes (text is left as the wire had it)
+export const K_U32: u8 = 1;
+export const K_U64: u8 = 2;
+export const K_U16S: u8 = 3;   // a list of u16, little-endian
+
+// Flags
+export const EVF_ORIG: u16 = 1; // sent by the connection's originator
+
+export const enum Fld {
+  // HTTP
+  METHOD, URI, VERSION, HOST, HOST_KIND, USER_AGENT, CONTENT_TYPE, CONTENT_LENGTH, BODY_LEN, BODY,
+  STATUS, REASON, TRANS_DEPTH, REFERRER, MCP_SESSION_ID, MCP_PROTOCOL_VERSION, MCP_METHOD, ACCEPT,
+  // TLS
+  RECORD_VERSION, HANDSHAKE_VERSION, SNI, ALPN, CIPHERS, EXTENSIONS, GROUPS, POINT_FORMATS, SIG_ALGS,
+  SUPPORTED_VERSIONS, CIPHER, SELECTED_VERSION, CERT, SESSION_ID_LEN,
+  // DNS
+  DNS_ID, DNS_FLAGS, QUERY, QTYPE, QCLASS, RCODE, ANSWER, ANSWER_TYPE, TTL, DNS_TCP,
+  // QUIC
+  PACKET,
+  COUNT,
+}
+
+export const FIELD_NAMES: string[] = [
+  "method", "uri", "version", "host", "host_kind", "user_agent", "content_type", "content_length", "body_len", "body",
+  "status", "reason", "trans_depth", "referrer", "mcp_session_id", "mcp_protocol_version", "mcp_method", "accept",
+  "record_version", "handshake_version", "sni", "alpn", "ciphers", "extensions", "groups", "point_formats", "sig_algs",
+  "supported_versions", "cipher", "selected_version", "cert", "session_id_len",
+  "dns_id", "dns_flags", "query", "qtype", "qclass", "rcode", "answer", "answer_type", "ttl", "dns_tcp",
+  "packet",
+];
+
+@inline const CAP: u32 = 4 << 20;
+/** Room kept free when a packet starts: enough for everything one packet can produce. */
+@inline export const EV_RESERVE: u32 = 256 << 10;
+@inline const HDR: u32 = 64;
+
+let base: usize = 0;
+let used: u32 = 0;
+let open: u32 = 0;     // offset of the record being written
+let writing = false;
+
+export function eventsInit(): void {
+  base = heap.alloc(<usize>CAP);
+}
+
+@inline export function eventsFree(): u32 {
+  return CAP - used;
+}
+
+/** Start a record about flow record f; false (counted) when the region is too full. */
+export function evBegin(type: Ev, f: usize, tsNs: u64, fromOrig: bool): bool {
+  if (CAP - used < HDR + 64) {
+    count(Ctr.APP_EVENTS_DROPPED);
+    writing = false;
+    return false;
+  }
+  open = used;
+  const p = base + <usize>used;
+  store<u16>(p, <u16>type, 4);
+  store<u16>(p, fromOrig ? EVF_ORIG : 0, 6);
+  store<u64>(p, load<u64>(f + FL_UID), 8);
+  store<u64>(p, tsNs, 16);
+  copy16(p + 24, f + FL_ORIG);
+  copy16(p + 40, f + FL_RESP);
+  store<u16>(p, load<u16>(f + FL_OPORT), 56);
+  store<u16>(p, load<u16>(f + FL_RPORT), 58);
+  store<u32>(p, <u32>load<u8>(f + FL_PROTO), 60);
+  used += HDR;
+  writing = true;
+  return true;
+}
+
+@inline function room(n: u32): bool {
+  if (!writing) return false;
+  if (CAP - used < n + 4) {
+    count(Ctr.APP_FIELDS_DROPPED);
+    return false;
+  }
+  return true;
+}
+
+@inline function fieldHeader(f: Fld, kind: u8, len: u32): usize {
+  const p = base + <usize>used;
+  store<u8>(p, <u8>f);
+  store<u8>(p, kind, 1);
+  store<u16>(p, <u16>len, 2);
+  used += 4 + len;
+  return p + 4;
+}
+
+/** Bytes (at most 65535; longer values are cut and counted). */
+export function evBytes(f: Fld, ptr: usize, len: u32): void {
+  if (len > 0xffff) {
+    count(Ctr.APP_FIELDS_CUT);
+    len = 0xffff;
+  }
+  if (!room(len)) return;
+  memory.copy(fieldHeader(f, K_BYTES, len), ptr, <usize>len);
+}
+
+export function evU32(f: Fld, v: u32): void {
+  if (!room(4)) return;
+  store<u32>(fieldHeader(f, K_U32, 4), v);
+}
+
+export function evU64(f: Fld, v: u64): void {
+  if (!room(8)) return;
+  store<u64>(fieldHeader(f, K_U64, 8), v);
+}
+
+/** A list of big-endian u16 values read from the wire (n of them at ptr), stored little-endian. */
+export function evU16sBE(f: Fld, ptr: usize, n: u32): void {
+  if (n > 0x7fff) n = 0x7fff;
+  if (!room(n << 1)) return;
+  const d = fieldHeader(f, K_U16S, n << 1);
+  for (let i: u32 = 0; i < n; i++) store<u16>(d + (<usize>i << 1), bswap<u16>(load<u16>(ptr + (<usize>i << 1))));
+}
+
+/** A list of u8 values read from the wire, stored as u16s. */
+export function evU8sAsU16s(f: Fld, ptr: usize, n: u32): void {
+  if (!room(n << 1)) return;
+  const d = fieldHeader(f, K_U16S, n << 1);
+  for (let i: u32 = 0; i < n; i++) store<u16>(d + (<usize>i << 1), <u16>load<u8>(ptr + <usize>i));
+}
+
+/** Close the record. */
+export function evEnd(): void {
+  if (!writing) return;
+  store<u32>(base + <usize>open, used - open);
+  writing = false;
+}
+
+export function eventsPtr(): usize {
+  return base;
+}
+
+export function eventsUsed(): u32 {
+  return used;
+}
+
+export function eventsClear(): void {
+  used = 0;
+}

@@ -1,0 +1,27 @@
+// What every application record shares with its connection record: when, uid, the 5-tuple.
+
+import type { AppEvent } from '../app-events.js';
+import { uidString } from '../conn-record.js';
+
+export interface RecordIds {
+  ts: number;
+  uid: string;
+  'id.orig_h': string;
+  'id.orig_p': number;
+  'id.resp_h': string;
+  'id.resp_p': number;
+}
+
+export function ids(e: AppEvent): RecordIds {
+  return {
+    ts: e.tsUs / 1e6,
+    uid: uidString(e.uidHi, e.uidLo),
+    'id.orig_h': e.orig,
+    'id.orig_p': e.origPort,
+    'id.resp_h': e.resp,
+    'id.resp_p': e.respPort,
+  };
+}
+
+/** The connection's uid, which also keys per-connection state. */
+export const uidOf = (e: AppEvent): string => uidString(e.uidHi, e.uidLo);

@@ -1,0 +1,134 @@
+// HTTP transactions as Zeek http.log records: a request and its response (matched in order, as
+// HTTP/1.1 pipelining requires) become one record once the response's body has ended, or when
+// the connection ends. Field names are Zeek's; host_kind (name, ip, missing), the content types
+// and the first bytes of JSON or event-stream bodies (for MCP) are this sensor's additions.
+
+import { AppEvent, EventType, text, num } from '../app-events.js';
+import { ids, uidOf, RecordIds } from './common.js';
+
+export interface HttpRecord extends RecordIds {
+  _path: 'http';
+  trans_depth: number;
+  method?: string;
+  host?: string;
+  host_kind: 'name' | 'ip' | 'missing';
+  uri?: string;
+  referrer?: string;
+  version?: string;
+  user_agent?: string;
+  request_body_len: number;
+  response_body_len: number;
+  status_code?: number;
+  status_msg?: string;
+  info_code?: number;
+  info_msg?: string;
+  request_content_type?: string;
+  response_content_type?: string;
+  mcp_session_id?: string;
+  mcp_protocol_version?: string;
+  mcp_method?: string;
+}
+
+/** A transaction in progress, with the bodies kept for the MCP analysis. */
+export interface HttpTransaction {
+  record: HttpRecord;
+  responded: boolean;
+  requestBody: Buffer[];
+  responseBody: Buffer[];
+}
+
+const HOST_KINDS = ['name', 'ip', 'ip', 'missing'] as const;
+/** Outstanding transactions kept per connection (pipelining deeper than this is unusual). */
+const MAX_OUTSTANDING = 64;
+
+export class HttpTracker {
+  private readonly open = new Map<string, HttpTransaction[]>();
+
+  /** Feed one HTTP event; returns the transactions it completed. */
+  event(e: AppEvent): HttpTransaction[] {
+    const key = uidOf(e);
+    const queue = this.open.get(key) ?? [];
+    const done: HttpTransaction[] = [];
+    const depth = num(e, 'trans_depth') ?? 0;
+    switch (e.type) {
+      case EventType.HTTP_REQUEST: {
+        if (queue.length >= MAX_OUTSTANDING) done.push(queue.shift()!);
+        queue.push({ record: request(e), responded: false, requestBody: [], responseBody: [] });
+        break;
+      }
+      case EventType.HTTP_RESPONSE: {
+        const status = num(e, 'status') ?? 0;
+        const tx = queue.find((t) => !t.responded);
+        if (!tx) break;
+        if (status >= 100 && status < 200 && status !== 101) {
+          tx.record.info_code = status;
+          tx.record.info_msg = text(e, 'reason');
+          break;
+        }
+        tx.responded = true;
+        tx.record.status_code = status;
+        tx.record.status_msg = text(e, 'reason');
+        tx.record.response_content_type = text(e, 'content_type');
+        tx.record.mcp_session_id ??= text(e, 'mcp_session_id');
+        break;
+      }
+      case EventType.HTTP_BODY_DATA: {
+        const tx = e.fromOrig ? queue.find((t) => t.record.trans_depth === depth) : queue.find((t) => t.responded);
+        const body = e.fields.get('body')?.[0];
+        if (tx && Buffer.isBuffer(body)) (e.fromOrig ? tx.requestBody : tx.responseBody).push(body);
+        break;
+      }
+      case EventType.HTTP_BODY_END: {
+        const len = num(e, 'body_len') ?? 0;
+        if (e.fromOrig) {
+          const tx = queue.find((t) => t.record.trans_depth === depth);
+          if (tx) tx.record.request_body_len = len;
+        } else {
+          const i = queue.findIndex((t) => t.responded);
+          if (i >= 0) {
+            const [tx] = queue.splice(i, 1);
+            tx.record.response_body_len = len;
+            done.push(tx);
+          }
+        }
+        break;
+      }
+    }
+    if (queue.length > 0) this.open.set(key, queue);
+    else this.open.delete(key);
+    return done;
+  }
+
+  /** The connection ended: its unanswered requests are logged as they are. */
+  close(key: string): HttpTransaction[] {
+    const queue = this.open.get(key) ?? [];
+    this.open.delete(key);
+    return queue;
+  }
+}
+
+function request(e: AppEvent): HttpRecord {
+  return {
+    _path: 'http',
+    ...ids(e),
+    trans_depth: num(e, 'trans_depth') ?? 0,
+    method: text(e, 'method'),
+    host: text(e, 'host'),
+    host_kind: HOST_KINDS[num(e, 'host_kind') ?? 3],
+    uri: text(e, 'uri'),
+    referrer: text(e, 'referrer'),
+    version: text(e, 'version'),
+    user_agent: text(e, 'user_agent'),
+    request_body_len: 0,
+    response_body_len: 0,
+    status_code: undefined,
+    status_msg: undefined,
+    info_code: undefined,
+    info_msg: undefined,
+    request_content_type: text(e, 'content_type'),
+    response_content_type: undefined,
+    mcp_session_id: text(e, 'mcp_session_id'),
+    mcp_protocol_version: text(e, 'mcp_protocol_version'),
+    mcp_method: text(e, 'mcp_method'),
+  };
+}
