@@ -13,6 +13,7 @@ import {
   streamAlloc, streamFree, streamBuf, streamData, streamContig, streamHold, streamConsume, streamEmpty,
 } from "./stream";
 import { httpStream, looksLikeHttp } from "./http";
+import { Ev, Fld, evBegin, evBytes, evEnd } from "./events";
 
 export const APP_NONE: u8 = 0;     // not known yet
 export const APP_HTTP: u8 = 1;
@@ -168,4 +169,42 @@ export function appFinish(f: usize): void {
   const ts = load<u64>(f + FL_LAST);
   finishDirection(f, true, ts);
   finishDirection(f, false, ts);
+}
+
+/** QUIC Initial packets passed to the host per connection (a ClientHello may span several). */
+@inline const QUIC_INITIALS: u8 = 4;
+
+/** What a UDP flow speaks, from its ports and first datagram. */
+function detectUdp(f: usize, data: usize, len: u32): u8 {
+  const op = load<u16>(f + FL_OPORT);
+  const rp = load<u16>(f + FL_RPORT);
+  if (op == 53 || rp == 53 || op == 5353 || rp == 5353 || op == 5355 || rp == 5355) return APP_DNS;
+  // QUIC v1 long header: form and fixed bits set, version 1
+  if (len >= 7 && (load<u8>(data) & 0xc0) == 0xc0 && bswap<u32>(load<u32>(data, 1)) == 1) return APP_QUIC;
+  return APP_OTHER;
+}
+
+/**
+ * A UDP datagram's payload, `cap` bytes of it captured at ptr. QUIC v1 Initial packets from the
+ * client are handed to the host, which holds the keys' derivation (node:crypto) and gives the
+ * ClientHello inside back to the TLS parser.
+ */
+export function appUdp(f: usize, fromOrig: bool, ptr: usize, cap: u32, ts: u64): void {
+  let proto = load<u8>(f + FL_APP_PROTO);
+  if (proto == APP_OTHER) return;
+  if (proto == APP_NONE) {
+    if (cap == 0) return;
+    proto = detectUdp(f, ptr, cap);
+    store<u8>(f + FL_APP_PROTO, proto);
+    if (proto == APP_OTHER) return;
+  }
+  if (proto == APP_QUIC) {
+    // Initial packets: long header, type 0 (bits 4-5 of the first byte)
+    const sent = load<u8>(f + FL_APP_FLAGS) >> 4;
+    if (!fromOrig || sent >= QUIC_INITIALS || cap < 7 || (load<u8>(ptr) & 0xf0) != 0xc0) return;
+    store<u8>(f + FL_APP_FLAGS, (load<u8>(f + FL_APP_FLAGS) & 0x0f) | <u8>((sent + 1) << 4));
+    if (!evBegin(Ev.QUIC_INITIAL, f, ts, true)) return;
+    evBytes(Fld.PACKET, ptr, cap);
+    evEnd();
+  }
 }

@@ -22,7 +22,7 @@ import {
   tcpUpdate, isReuse, closeComplete, pastHandshake, streamOffset, TU_TIMED, TU_FLIPPED, TH_SYN, TH_ACK, TH_RST,
   TCP_SYN_SENT, TCP_SYN_ACK_SENT, TCP_INACTIVE,
 } from "./tcp-state";
-import { appTcp } from "./app";
+import { appTcp, appUdp } from "./app";
 import { PROTO_TCP, PROTO_UDP, PROTO_ICMP4, PROTO_ICMP6 } from "./ipproto";
 import {
   pkt, P_TS_NS, P_NTUN, P_TUN_IP, P_TUN_L4, P_TUN_KIND, P_TUN_VNI, P_TCP_SEQ, P_TCP_ACK, P_TCP_FLAGS, P_TCP_WIN,
@@ -268,6 +268,7 @@ export function flowStage(): void {
   } else {
     account(f, fromOrig, load<u32>(ip + IP_LEN), proto == PROTO_UDP ? <u32>load<u16>(l4 + L4_PAYLOAD) : payload);
     datagram(f, fromOrig, proto);
+    if (proto == PROTO_UDP) appUdp(f, fromOrig, <usize>load<u32>(pkt + P_PAYLOAD), load<u32>(pkt + P_PAYLOAD_CAP), ts);
   }
   if (timed && ts > load<u64>(f + FL_LAST)) store<u64>(f + FL_LAST, ts);
   store<u64>(f + FL_ACTIVE, ts);

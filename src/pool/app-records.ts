@@ -1,36 +1,37 @@
-// Application events → log records (Zeek's http, ssl, dns logs, and mcp), per shard: each
-// protocol's tracker pairs what belongs together (request and response, hellos and certificates)
-// and hands back finished records; a connection's end flushes what it left open.
+// Application events → log records (Zeek's http, ssl and dns logs, and mcp), per shard. Each
+// protocol has a tracker that pairs what belongs together (a request and its response, the
+// hellos and certificates of one handshake) and hands back finished records; the end of a
+// connection flushes whatever it left open.
 
 import type { AppEvent } from './app-events.js';
-import { EventType } from './app-events.js';
-import { HttpTracker, HttpRecord, HttpTransaction } from './records/http.js';
+import { HttpTracker, HttpRecord } from './records/http.js';
 
 export type AppRecord = HttpRecord;
 
-export class AppRecords {
-  private readonly http = new HttpTracker();
+/** Where finished records go. */
+export interface RecordSink {
+  push(r: AppRecord): unknown;
+}
 
-  /** Records completed by these events. */
-  events(list: AppEvent[], out: { push(r: AppRecord): unknown }): void {
+/** One protocol's pairing of events into records. */
+export interface Tracker {
+  /** Whether this tracker takes events of this type. */
+  handles(type: number): boolean;
+  event(e: AppEvent, out: RecordSink): void;
+  /** The connection with this uid ended: write what is still open. */
+  close(uid: string, out: RecordSink): void;
+}
+
+export class AppRecords {
+  private readonly trackers: Tracker[] = [new HttpTracker()];
+
+  events(list: AppEvent[], out: RecordSink): void {
     for (const e of list) {
-      switch (e.type) {
-        case EventType.HTTP_REQUEST:
-        case EventType.HTTP_RESPONSE:
-        case EventType.HTTP_BODY_DATA:
-        case EventType.HTTP_BODY_END:
-          this.transactions(this.http.event(e), out);
-          break;
-      }
+      for (const t of this.trackers) if (t.handles(e.type)) t.event(e, out);
     }
   }
 
-  /** The connection with this uid ended. */
-  closed(uid: string, out: { push(r: AppRecord): unknown }): void {
-    this.transactions(this.http.close(uid), out);
-  }
-
-  private transactions(txs: HttpTransaction[], out: { push(r: AppRecord): unknown }): void {
-    for (const tx of txs) out.push(tx.record);
+  closed(uid: string, out: RecordSink): void {
+    for (const t of this.trackers) t.close(uid, out);
   }
 }

@@ -4,6 +4,7 @@
 // and the first bytes of JSON or event-stream bodies (for MCP) are this sensor's additions.
 
 import { AppEvent, EventType, text, num } from '../app-events.js';
+import type { Tracker, RecordSink } from '../app-records.js';
 import { ids, uidOf, RecordIds } from './common.js';
 
 export interface HttpRecord extends RecordIds {
@@ -41,11 +42,27 @@ const HOST_KINDS = ['name', 'ip', 'ip', 'missing'] as const;
 /** Outstanding transactions kept per connection (pipelining deeper than this is unusual). */
 const MAX_OUTSTANDING = 64;
 
-export class HttpTracker {
+const HTTP_EVENTS = new Set<number>([EventType.HTTP_REQUEST, EventType.HTTP_RESPONSE, EventType.HTTP_BODY_DATA, EventType.HTTP_BODY_END]);
+
+export class HttpTracker implements Tracker {
   private readonly open = new Map<string, HttpTransaction[]>();
 
+  handles(type: number): boolean {
+    return HTTP_EVENTS.has(type);
+  }
+
+  event(e: AppEvent, out: RecordSink): void {
+    for (const tx of this.step(e)) out.push(tx.record);
+  }
+
+  close(uid: string, out: RecordSink): void {
+    const queue = this.open.get(uid) ?? [];
+    this.open.delete(uid);
+    for (const tx of queue) out.push(tx.record);
+  }
+
   /** Feed one HTTP event; returns the transactions it completed. */
-  event(e: AppEvent): HttpTransaction[] {
+  private step(e: AppEvent): HttpTransaction[] {
     const key = uidOf(e);
     const queue = this.open.get(key) ?? [];
     const done: HttpTransaction[] = [];
@@ -97,13 +114,6 @@ export class HttpTracker {
     if (queue.length > 0) this.open.set(key, queue);
     else this.open.delete(key);
     return done;
-  }
-
-  /** The connection ended: its unanswered requests are logged as they are. */
-  close(key: string): HttpTransaction[] {
-    const queue = this.open.get(key) ?? [];
-    this.open.delete(key);
-    return queue;
   }
 }
 
