@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { Slab, RECORD_BYTES, HEADER_BYTES } from '../capture/slab.js';
 import { LIKELY_SERVER_PORTS } from './server-ports.js';
 
-const WASM_PATH = fileURLToPath(new URL('../../build/core.wasm', import.meta.url));
+/** The core: build/core.wasm, or another build named by MIRRORSENSE_CORE_WASM (for development). */
+const WASM_PATH = process.env.MIRRORSENSE_CORE_WASM ?? fileURLToPath(new URL('../../build/core.wasm', import.meta.url));
 
 let compiled: WebAssembly.Module | undefined;
 
