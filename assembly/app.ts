@@ -13,6 +13,7 @@ import {
   streamAlloc, streamFree, streamBuf, streamData, streamContig, streamHold, streamConsume, streamEmpty,
 } from "./stream";
 import { httpStream, looksLikeHttp } from "./http";
+import { dnsMessage, dnsTcpStream } from "./dns";
 import { Ev, Fld, evBegin, evBytes, evEnd } from "./events";
 
 export const APP_NONE: u8 = 0;     // not known yet
@@ -51,6 +52,7 @@ function parse(f: usize, fromOrig: bool, data: usize, len: u32, ts: u64, final: 
   }
   const st = f + (fromOrig ? FL_DIR_ORIG : FL_DIR_RESP) + DIR_STATE;
   if (proto == APP_HTTP) return httpStream(f, fromOrig, data, len, st, ts, final);
+  if (proto == APP_DNS) return dnsTcpStream(f, fromOrig, data, len, ts);
   return PARSER_DONE;
 }
 
@@ -197,6 +199,10 @@ export function appUdp(f: usize, fromOrig: bool, ptr: usize, cap: u32, ts: u64):
     proto = detectUdp(f, ptr, cap);
     store<u8>(f + FL_APP_PROTO, proto);
     if (proto == APP_OTHER) return;
+  }
+  if (proto == APP_DNS) {
+    dnsMessage(f, fromOrig, ptr, cap, ts, false);
+    return;
   }
   if (proto == APP_QUIC) {
     // Initial packets: long header, type 0 (bits 4-5 of the first byte)

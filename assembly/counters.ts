@@ -24,6 +24,7 @@ export const enum Ctr {
   STREAM_TOO_MANY_SEGMENTS,
   APP_EVENTS_DROPPED, APP_FIELDS_DROPPED, APP_FIELDS_CUT, APP_UNKNOWN,
   HTTP_REQUESTS, HTTP_RESPONSES, HTTP_MALFORMED, HTTP_INCOMPLETE, HTTP_TOO_MANY_HEADERS,
+  DNS_MESSAGES, DNS_MALFORMED, DNS_TOO_MANY_JUMPS, DNS_NAME_TOO_LONG, DNS_TOO_MANY_ANSWERS,
   COUNT,
 }
 
@@ -49,6 +50,7 @@ export const NAMES: string[] = [
   "stream.window_full", "stream.too_many_segments",
   "app.events_dropped", "app.fields_dropped", "app.fields_cut", "app.unknown",
   "http.requests", "http.responses", "http.malformed", "http.incomplete", "http.too_many_headers",
+  "dns.messages", "dns.malformed", "dns.too_many_jumps", "dns.name_too_long", "dns.too_many_answers",
 ];
 
 let base: usize = 0;

@@ -47,6 +47,8 @@ export const enum Fld {
   DNS_ID, DNS_FLAGS, QUERY, QTYPE, QCLASS, RCODE, ANSWER, ANSWER_TYPE, TTL, DNS_TCP,
   // QUIC
   PACKET,
+  // HTTP (MCP, 2026 revision)
+  MCP_NAME,
   COUNT,
 }
 
@@ -57,6 +59,7 @@ export const FIELD_NAMES: string[] = [
   "supported_versions", "cipher", "selected_version", "cert", "session_id_len",
   "dns_id", "dns_flags", "query", "qtype", "qclass", "rcode", "answer", "answer_type", "ttl", "dns_tcp",
   "packet",
+  "mcp_name",
 ];
 
 @inline const CAP: u32 = 4 << 20;

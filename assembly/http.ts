@@ -243,6 +243,7 @@ function message(f: usize, fromOrig: bool, data: usize, start: u32, end: u32, st
       else if (is(q, colon, "mcp-session-id")) evBytes(Fld.MCP_SESSION_ID, v, vl);
       else if (is(q, colon, "mcp-protocol-version")) evBytes(Fld.MCP_PROTOCOL_VERSION, v, vl);
       else if (is(q, colon, "mcp-method")) evBytes(Fld.MCP_METHOD, v, vl);
+      else if (is(q, colon, "mcp-name")) evBytes(Fld.MCP_NAME, v, vl);
     }
     q = <usize>e + 1;
   }

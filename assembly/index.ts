@@ -14,6 +14,7 @@ import { dedupInit } from "./dedup";
 import { outputInit, outputRoom, outputPtr as outPtr, outputCount as outCount, outputClear as outClear } from "./output";
 import { eventsInit, eventsPtr as evPtr, eventsUsed as evUsed, eventsClear as evClear, FIELD_NAMES, Fld } from "./events";
 import { streamsInit } from "./stream";
+import { dnsInit } from "./dns";
 import { flowStageInit, flowStage, advanceClock, flushAll, liveFlows as live, setTimeouts as setFlowTimeouts } from "./flow-stage";
 import * as F from "./flow";
 
@@ -45,6 +46,7 @@ export function init(inputCapacity: u32, vxlanPort: u32, genevePort: u32, maxFlo
   outputInit();
   eventsInit();
   streamsInit(streamBuffers, streamWindow);
+  dnsInit();
   dedupInit(dedupWindowUs);
   flowStageInit(maxFlows, maxTunnels, shard, shards);
   inputBytes = <usize>inputCapacity;

@@ -5,8 +5,10 @@
 
 import type { AppEvent } from './app-events.js';
 import { HttpTracker, HttpRecord } from './records/http.js';
+import { DnsTracker, DnsRecord } from './records/dns.js';
+import type { McpRecord } from './records/mcp.js';
 
-export type AppRecord = HttpRecord;
+export type AppRecord = HttpRecord | DnsRecord | McpRecord;
 
 /** Where finished records go. */
 export interface RecordSink {
@@ -23,7 +25,7 @@ export interface Tracker {
 }
 
 export class AppRecords {
-  private readonly trackers: Tracker[] = [new HttpTracker()];
+  private readonly trackers: Tracker[] = [new HttpTracker(), new DnsTracker()];
 
   events(list: AppEvent[], out: RecordSink): void {
     for (const e of list) {

@@ -76,3 +76,35 @@ export function vxlan(inner: Uint8Array, vni: number, outerSrc = '10.255.0.1', o
 export function reverse(e: Endpoints): Endpoints {
   return { src: e.dst, dst: e.src, sport: e.dport, dport: e.sport };
 }
+
+/**
+ * A whole TCP conversation as timed frames: handshake, each message cut into segments of at
+ * most `mss` bytes (acknowledged by the other side), then FINs both ways.
+ */
+export function conversation(c: Endpoints, msgs: { fromClient: boolean; data: Uint8Array }[], startUs: number, mss = 1400): { us: number; data: Uint8Array }[] {
+  const s = reverse(c);
+  let cseq = 1000, sseq = 9000, t = startUs;
+  const out: { us: number; data: Uint8Array }[] = [];
+  const push = (data: Uint8Array) => out.push({ us: (t += 100), data });
+  push(tcpFrame(c, cseq++, 0, TCP.SYN));
+  push(tcpFrame(s, sseq++, cseq, TCP.SYN | TCP.ACK));
+  push(tcpFrame(c, cseq, sseq, TCP.ACK));
+  for (const m of msgs) {
+    for (let off = 0; off < m.data.length; off += mss) {
+      const seg = m.data.subarray(off, off + mss);
+      if (m.fromClient) {
+        push(tcpFrame(c, cseq, sseq, TCP.ACK | TCP.PSH, seg));
+        cseq += seg.length;
+        push(tcpFrame(s, sseq, cseq, TCP.ACK));
+      } else {
+        push(tcpFrame(s, sseq, cseq, TCP.ACK | TCP.PSH, seg));
+        sseq += seg.length;
+        push(tcpFrame(c, cseq, sseq, TCP.ACK));
+      }
+    }
+  }
+  push(tcpFrame(c, cseq++, sseq, TCP.FIN | TCP.ACK));
+  push(tcpFrame(s, sseq++, cseq, TCP.FIN | TCP.ACK));
+  push(tcpFrame(c, cseq, sseq, TCP.ACK));
+  return out;
+}

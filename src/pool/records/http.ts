@@ -6,6 +6,7 @@
 import { AppEvent, EventType, text, num } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
 import { ids, uidOf, RecordIds } from './common.js';
+import { mcpRecord } from './mcp.js';
 
 export interface HttpRecord extends RecordIds {
   _path: 'http';
@@ -28,6 +29,7 @@ export interface HttpRecord extends RecordIds {
   mcp_session_id?: string;
   mcp_protocol_version?: string;
   mcp_method?: string;
+  mcp_name?: string;
 }
 
 /** A transaction in progress, with the bodies kept for the MCP analysis. */
@@ -52,13 +54,13 @@ export class HttpTracker implements Tracker {
   }
 
   event(e: AppEvent, out: RecordSink): void {
-    for (const tx of this.step(e)) out.push(tx.record);
+    for (const tx of this.step(e)) write(tx, out);
   }
 
   close(uid: string, out: RecordSink): void {
     const queue = this.open.get(uid) ?? [];
     this.open.delete(uid);
-    for (const tx of queue) out.push(tx.record);
+    for (const tx of queue) write(tx, out);
   }
 
   /** Feed one HTTP event; returns the transactions it completed. */
@@ -117,6 +119,13 @@ export class HttpTracker implements Tracker {
   }
 }
 
+/** A finished transaction: its http record, and an mcp record when it carried MCP. */
+function write(tx: HttpTransaction, out: RecordSink): void {
+  out.push(tx.record);
+  const mcp = mcpRecord(tx);
+  if (mcp) out.push(mcp);
+}
+
 function request(e: AppEvent): HttpRecord {
   return {
     _path: 'http',
@@ -140,5 +149,6 @@ function request(e: AppEvent): HttpRecord {
     mcp_session_id: text(e, 'mcp_session_id'),
     mcp_protocol_version: text(e, 'mcp_protocol_version'),
     mcp_method: text(e, 'mcp_method'),
+    mcp_name: text(e, 'mcp_name'),
   };
 }

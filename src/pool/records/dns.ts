@@ -1,0 +1,141 @@
+// DNS transactions as Zeek dns.log records: a query and its response (same connection, same
+// transaction id) become one record when the response arrives; a query never answered is written
+// when its connection ends, a response with no query seen is written on its own.
+
+import { AppEvent, EventType, text, num } from '../app-events.js';
+import type { Tracker, RecordSink } from '../app-records.js';
+import { ids, uidOf, RecordIds } from './common.js';
+import { formatIpv6 } from '../address.js';
+
+export interface DnsRecord extends RecordIds {
+  _path: 'dns';
+  proto: 'udp' | 'tcp';
+  trans_id: number;
+  rtt?: number;
+  query?: string;
+  qclass?: number;
+  qclass_name?: string;
+  qtype?: number;
+  qtype_name?: string;
+  rcode?: number;
+  rcode_name?: string;
+  AA: boolean;
+  TC: boolean;
+  RD: boolean;
+  RA: boolean;
+  Z: number;
+  answers?: string[];
+  TTLs?: number[];
+  rejected: boolean;
+  /** Answer addresses (A and AAAA) with their TTLs, for the passive DNS map. */
+  resolved?: { addr: string; ttl: number }[];
+}
+
+const QTYPES: Record<number, string> = {
+  1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 15: 'MX', 16: 'TXT', 28: 'AAAA', 33: 'SRV', 35: 'NAPTR',
+  41: 'OPT', 43: 'DS', 46: 'RRSIG', 47: 'NSEC', 48: 'DNSKEY', 64: 'SVCB', 65: 'HTTPS', 255: '*', 257: 'CAA',
+};
+const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE'];
+/** Outstanding queries kept per connection. */
+const MAX_OUTSTANDING = 64;
+
+function answerText(type: number, v: Buffer): string {
+  if (type === 1 && v.length === 4) return `${v[0]}.${v[1]}.${v[2]}.${v[3]}`;
+  if (type === 28 && v.length === 16) return formatIpv6(v, 0);
+  if (type === 2 || type === 5 || type === 12 || type === 15) return v.toString('latin1');
+  return `${QTYPES[type] ?? `<unknown type=${type}>`} ${v.length}`;
+}
+
+function fill(r: DnsRecord, e: AppEvent): void {
+  const flags = num(e, 'dns_flags') ?? 0;
+  r.query ??= text(e, 'query');
+  r.qclass ??= num(e, 'qclass');
+  r.qclass_name ??= r.qclass === 1 ? 'C_INTERNET' : r.qclass === undefined ? undefined : `qclass-${r.qclass}`;
+  r.qtype ??= num(e, 'qtype');
+  r.qtype_name ??= r.qtype === undefined ? undefined : QTYPES[r.qtype] ?? `query-${r.qtype}`;
+  r.RD = (flags & 0x0100) !== 0;
+  if ((flags & 0x8000) === 0) return; // a query: the rest comes with the response
+  const rcode = num(e, 'rcode') ?? 0;
+  r.rcode = rcode;
+  r.rcode_name = RCODES[rcode] ?? `rcode-${rcode}`;
+  r.AA = (flags & 0x0400) !== 0;
+  r.TC = (flags & 0x0200) !== 0;
+  r.RA = (flags & 0x0080) !== 0;
+  r.Z = (flags >> 4) & 0x7;
+  const values = e.fields.get('answer') ?? [];
+  const types = e.fields.get('answer_type') ?? [];
+  const ttls = e.fields.get('ttl') ?? [];
+  if (values.length > 0) {
+    r.answers = values.map((v, i) => answerText(types[i] as number, v as Buffer));
+    r.TTLs = ttls as number[];
+    const resolved = r.answers.flatMap((addr, i) => (types[i] === 1 || types[i] === 28 ? [{ addr, ttl: ttls[i] as number }] : []));
+    if (resolved.length > 0) r.resolved = resolved;
+  }
+  r.rejected = rcode !== 0 && values.length === 0;
+}
+
+export class DnsTracker implements Tracker {
+  private readonly open = new Map<string, Map<number, DnsRecord>>();
+
+  handles(type: number): boolean {
+    return type === EventType.DNS;
+  }
+
+  event(e: AppEvent, out: RecordSink): void {
+    const uid = uidOf(e);
+    const id = num(e, 'dns_id') ?? 0;
+    const isResponse = ((num(e, 'dns_flags') ?? 0) & 0x8000) !== 0;
+    const pending = this.open.get(uid) ?? new Map<number, DnsRecord>();
+    if (!isResponse) {
+      if (pending.size >= MAX_OUTSTANDING) {
+        const [oldest] = pending.keys();
+        out.push(pending.get(oldest)!);
+        pending.delete(oldest);
+      }
+      const r = record(e, id);
+      fill(r, e);
+      pending.set(id, r);
+      this.open.set(uid, pending);
+      return;
+    }
+    const q = pending.get(id);
+    const r = q ?? record(e, id);
+    if (q) {
+      pending.delete(id);
+      r.rtt = (e.tsUs - Math.round(r.ts * 1e6)) / 1e6;
+    }
+    fill(r, e);
+    out.push(r);
+    if (pending.size === 0) this.open.delete(uid);
+  }
+
+  close(uid: string, out: RecordSink): void {
+    for (const r of this.open.get(uid)?.values() ?? []) out.push(r);
+    this.open.delete(uid);
+  }
+}
+
+function record(e: AppEvent, id: number): DnsRecord {
+  return {
+    _path: 'dns',
+    ...ids(e),
+    proto: num(e, 'dns_tcp') ? 'tcp' : 'udp',
+    trans_id: id,
+    rtt: undefined,
+    query: undefined,
+    qclass: undefined,
+    qclass_name: undefined,
+    qtype: undefined,
+    qtype_name: undefined,
+    rcode: undefined,
+    rcode_name: undefined,
+    AA: false,
+    TC: false,
+    RD: false,
+    RA: false,
+    Z: 0,
+    answers: undefined,
+    TTLs: undefined,
+    rejected: false,
+  };
+}
