@@ -152,25 +152,28 @@ export function readInitial(datagram: Uint8Array, keyDcid?: Uint8Array): Initial
   let firstDcid: Uint8Array | undefined;
   let pos = 0;
   while (pos < datagram.length) {
-    const r = new Reader(datagram, pos, datagram.length);
+    const start = pos;
+    const r = new Reader(datagram, start, datagram.length);
     const first = r.u8();
     if ((first & 0x80) === 0) {
-      if (pos === 0) return fail('not-long-header', `first byte 0x${hex(first, 2)} has the short header form`);
+      if (start === 0) return fail('not-long-header', `first byte 0x${hex(first, 2)} has the short header form`);
       break;
     }
     const version = r.u32();
-    if (version < 0) return fail('truncated', `datagram ends in the version at byte ${pos + 1}`);
+    if (version < 0) return fail('truncated', `datagram ends in the version at byte ${start + 1}`);
     if (version !== 1) return fail('unsupported-version', `version 0x${hex(version, 8)}, only QUIC v1 (0x00000001) is read`);
-    if ((first & 0x40) === 0) return fail('bad-header', `fixed bit clear at byte ${pos}`);
-    const dcid = r.bytes(cidLength(r));
-    const scid = dcid && r.bytes(cidLength(r));
-    if (!dcid || !scid) {
-      return r.pos < r.end && datagram[r.pos] > MAX_CID
-        ? fail('bad-header', `connection ID length ${datagram[r.pos]} > ${MAX_CID}`)
-        : fail('truncated', 'datagram ends in a connection ID');
+    if ((first & 0x40) === 0) return fail('bad-header', `fixed bit clear at byte ${start}`);
+    const cids: Uint8Array[] = [];
+    for (const name of ['destination', 'source']) {
+      const n = r.u8();
+      if (n > MAX_CID) return fail('bad-header', `${name} connection ID length ${n} > ${MAX_CID}`);
+      const cid = r.bytes(n);
+      if (!cid) return fail('truncated', `datagram ends in the ${name} connection ID`);
+      cids.push(cid);
     }
+    const [dcid, scid] = cids;
     if (firstDcid === undefined) firstDcid = dcid;
-    else if (!Buffer.from(dcid).equals(firstDcid)) break;
+    else if (Buffer.compare(dcid, firstDcid) !== 0) break;
     const type = (first >> 4) & 3;
     if (type === 3) break; // Retry: no Length, it fills the datagram
     const token = type === 0 ? r.bytes(r.varint()) : EMPTY;
@@ -186,18 +189,14 @@ export function readInitial(datagram: Uint8Array, keyDcid?: Uint8Array): Initial
     if (type !== 0) continue; // 0-RTT, Handshake: not readable with Initial keys
     if (length < 4 + SAMPLE) return fail('bad-header', `packet Length ${length} is too short for the header protection sample`);
     keys ??= initialKeys(keyDcid ?? dcid);
-    const opened = open(datagram, r.pos - (pnOffset - (pos - length)) + (pnOffset - (pos - length)), pnOffset, end, keys);
+    const opened = open(datagram, start, pnOffset, end, keys);
     if (opened instanceof QuicError) return { packets, error: opened };
     const frames = readFrames(opened.payload);
     if (frames instanceof QuicError) return { packets, error: frames };
-    packets.push({ dcid: dcid.slice(), scid: scid.slice(), token: token.slice(), packetNumber: opened.packetNumber, ...frames });
+    // copies (new Uint8Array, not slice(): on a Buffer, slice() is a view)
+    packets.push({ dcid: new Uint8Array(dcid), scid: new Uint8Array(scid), token: new Uint8Array(token), packetNumber: opened.packetNumber, ...frames });
   }
   return { packets };
-}
-
-function cidLength(r: Reader): number {
-  const n = r.u8();
-  return n > MAX_CID ? -1 : n;
 }
 
 function hex(n: number, digits: number): string {
