@@ -14,6 +14,7 @@ import {
 } from "./stream";
 import { httpStream, looksLikeHttp } from "./http";
 import { dnsMessage, dnsTcpStream } from "./dns";
+import { tlsStream } from "./tls";
 import { Ev, Fld, evBegin, evBytes, evEnd } from "./events";
 
 export const APP_NONE: u8 = 0;     // not known yet
@@ -53,6 +54,7 @@ function parse(f: usize, fromOrig: bool, data: usize, len: u32, ts: u64, final: 
   const st = f + (fromOrig ? FL_DIR_ORIG : FL_DIR_RESP) + DIR_STATE;
   if (proto == APP_HTTP) return httpStream(f, fromOrig, data, len, st, ts, final);
   if (proto == APP_DNS) return dnsTcpStream(f, fromOrig, data, len, ts);
+  if (proto == APP_TLS) return tlsStream(f, fromOrig, data, len, st, ts, final);
   return PARSER_DONE;
 }
 

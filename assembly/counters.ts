@@ -25,6 +25,7 @@ export const enum Ctr {
   APP_EVENTS_DROPPED, APP_FIELDS_DROPPED, APP_FIELDS_CUT, APP_UNKNOWN,
   HTTP_REQUESTS, HTTP_RESPONSES, HTTP_MALFORMED, HTTP_INCOMPLETE, HTTP_TOO_MANY_HEADERS,
   DNS_MESSAGES, DNS_MALFORMED, DNS_TOO_MANY_JUMPS, DNS_NAME_TOO_LONG, DNS_TOO_MANY_ANSWERS,
+  TLS_CLIENT_HELLOS, TLS_SERVER_HELLOS, TLS_CERTIFICATES, TLS_MALFORMED, TLS_TOO_LARGE, TLS_INCOMPLETE,
   COUNT,
 }
 
@@ -51,6 +52,7 @@ export const NAMES: string[] = [
   "app.events_dropped", "app.fields_dropped", "app.fields_cut", "app.unknown",
   "http.requests", "http.responses", "http.malformed", "http.incomplete", "http.too_many_headers",
   "dns.messages", "dns.malformed", "dns.too_many_jumps", "dns.name_too_long", "dns.too_many_answers",
+  "tls.client_hellos", "tls.server_hellos", "tls.certificates", "tls.malformed", "tls.too_large", "tls.incomplete",
 ];
 
 let base: usize = 0;

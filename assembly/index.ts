@@ -15,6 +15,7 @@ import { outputInit, outputRoom, outputPtr as outPtr, outputCount as outCount, o
 import { eventsInit, eventsPtr as evPtr, eventsUsed as evUsed, eventsClear as evClear, FIELD_NAMES, Fld } from "./events";
 import { streamsInit } from "./stream";
 import { dnsInit } from "./dns";
+import { tlsInit, tlsScratch, tlsClientHelloAt } from "./tls";
 import { flowStageInit, flowStage, advanceClock, flushAll, liveFlows as live, setTimeouts as setFlowTimeouts } from "./flow-stage";
 import * as F from "./flow";
 
@@ -47,6 +48,7 @@ export function init(inputCapacity: u32, vxlanPort: u32, genevePort: u32, maxFlo
   eventsInit();
   streamsInit(streamBuffers, streamWindow);
   dnsInit();
+  tlsInit();
   dedupInit(dedupWindowUs);
   flowStageInit(maxFlows, maxTunnels, shard, shards);
   inputBytes = <usize>inputCapacity;
@@ -136,6 +138,26 @@ export function eventsUsed(): u32 {
 
 export function eventsClear(): void {
   evClear();
+}
+
+/**
+ * ClientHellos that do not come from a TCP stream (QUIC carries them in encrypted Initial
+ * packets, which the host decrypts): write the handshake message (u8 type 1, u24 length, body;
+ * at most 64 KiB) at tlsScratchPtr(), then call tlsParseClientHello(its length). It appends one
+ * Ev.TLS_CLIENT_HELLO event to the events region, at the eventsUsed() of before the call, with
+ * the flow header all zero (uid, addresses, ports, protocol and time 0): the caller reads it from
+ * there and supplies the connection. Returns false (nothing appended) when the bytes are not a
+ * whole, well-formed ClientHello (counted as tls.malformed) or the events region is full. The
+ * scratch buffer is also the TCP parser's: write and parse in one go, between processRecords
+ * calls. src/pool/records/tls-fingerprints.ts turns the event into JA3 and JA4 (ja4(h, true)
+ * for QUIC's "q").
+ */
+export function tlsScratchPtr(): usize {
+  return tlsScratch();
+}
+
+export function tlsParseClientHello(len: u32): bool {
+  return tlsClientHelloAt(len);
 }
 
 export function fieldCount(): i32 {

@@ -27,7 +27,7 @@ describe('conn records against Zeek baselines', () => {
         expect(r, `${file}: Zeek has ${k}`).toBeDefined();
         if (!r) continue;
         const at = `${file} ${k}`;
-        if (z.service !== 'ssl') expect(r.service, `${at}: service`).toBe(unset(z.service));
+        expect(r.service, `${at}: service`).toBe(unset(z.service));
         expect(r.duration, `${at}: duration`).toBeCloseTo(Number(z.duration), 6);
         expect(r.orig_bytes, `${at}: orig_bytes`).toBe(Number(z.orig_bytes));
         expect(r.resp_bytes, `${at}: resp_bytes`).toBe(Number(z.resp_bytes));

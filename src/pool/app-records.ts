@@ -7,8 +7,9 @@ import type { AppEvent } from './app-events.js';
 import { HttpTracker, HttpRecord } from './records/http.js';
 import { DnsTracker, DnsRecord } from './records/dns.js';
 import type { McpRecord } from './records/mcp.js';
+import { SslTracker, SslRecord } from './records/ssl.js';
 
-export type AppRecord = HttpRecord | DnsRecord | McpRecord;
+export type AppRecord = HttpRecord | DnsRecord | McpRecord | SslRecord;
 
 /** Where finished records go. */
 export interface RecordSink {
@@ -25,7 +26,7 @@ export interface Tracker {
 }
 
 export class AppRecords {
-  private readonly trackers: Tracker[] = [new HttpTracker(), new DnsTracker()];
+  private readonly trackers: Tracker[] = [new HttpTracker(), new DnsTracker(), new SslTracker()];
 
   events(list: AppEvent[], out: RecordSink): void {
     for (const e of list) {

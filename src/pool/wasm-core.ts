@@ -78,6 +78,9 @@ type Exports = Record<string, unknown> & {
   eventsPtr(): number;
   eventsUsed(): number;
   eventsClear(): void;
+  /** A ClientHello from outside TCP (QUIC): write it at tlsScratchPtr(), parse it into an event. */
+  tlsScratchPtr(): number;
+  tlsParseClientHello(len: number): number;
   fieldCount(): number;
   fieldName(i: number): number;
   inputPtr(): number;
