@@ -58,15 +58,16 @@ export class EventReader {
     this.names = core.fieldNames();
   }
 
-  /** Every event now in the region (the caller clears it). */
-  read(): AppEvent[] {
+  /** Every event now in the region from byte offset `from` on (the caller clears it). */
+  read(from = 0): AppEvent[] {
     const ex = this.core.exports;
     const base = ex.eventsPtr() >>> 0;
     const end = base + (ex.eventsUsed() >>> 0);
+    const startAt = base + from;
     const m = this.core.bytes;
     const dv = new DataView(m.buffer);
     const out: AppEvent[] = [];
-    for (let p = base; p < end;) {
+    for (let p = startAt; p < end;) {
       const size = dv.getUint32(p, true);
       const hi = dv.getUint32(p + 20, true);
       const e: AppEvent = {

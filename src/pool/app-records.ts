@@ -7,6 +7,7 @@ import type { AppEvent } from './app-events.js';
 import { HttpTracker, HttpRecord } from './records/http.js';
 import { DnsTracker, DnsRecord } from './records/dns.js';
 import type { McpRecord } from './records/mcp.js';
+import { QuicTracker, HelloParser } from './records/quic.js';
 import { SslTracker, SslRecord } from './records/ssl.js';
 
 export type AppRecord = HttpRecord | DnsRecord | McpRecord | SslRecord;
@@ -26,7 +27,19 @@ export interface Tracker {
 }
 
 export class AppRecords {
-  private readonly trackers: Tracker[] = [new HttpTracker(), new DnsTracker(), new SslTracker()];
+  private readonly quic: QuicTracker;
+  private readonly trackers: Tracker[];
+
+  /** parseHello: the core's TLS parser, for the ClientHellos that QUIC carries encrypted. */
+  constructor(parseHello: HelloParser) {
+    this.quic = new QuicTracker(parseHello);
+    this.trackers = [new HttpTracker(), new DnsTracker(), new SslTracker(), this.quic];
+  }
+
+  /** Counters kept on the host side (QUIC decryption). */
+  counters(): Record<string, number> {
+    return { ...this.quic.counters };
+  }
 
   events(list: AppEvent[], out: RecordSink): void {
     for (const e of list) {

@@ -6,7 +6,10 @@
 import { Slab } from '../capture/slab.js';
 import { WasmCore, CoreOptions } from './wasm-core.js';
 import { ConnReader, ConnRecord } from './conn-record.js';
-import { EventReader } from './app-events.js';
+import { EventReader, AppEvent } from './app-events.js';
+
+/** The core's TLS scratch buffer (assembly/tls.ts): the largest ClientHello it takes. */
+const TLS_SCRATCH = 64 * 1024;
 import { AppRecords, AppRecord } from './app-records.js';
 
 /** Everything a shard writes: connection records and application records. */
@@ -16,7 +19,7 @@ export class Shard {
   readonly core: WasmCore;
   private readonly reader: ConnReader;
   private readonly events: EventReader;
-  private readonly app = new AppRecords();
+  private readonly app: AppRecords;
   /** Records finished so far (also those not turned into objects). */
   records = 0;
 
@@ -24,6 +27,7 @@ export class Shard {
     this.core = new WasmCore(opts);
     this.reader = new ConnReader(this.core);
     this.events = new EventReader(this.core);
+    this.app = new AppRecords((hello) => this.parseClientHello(hello));
   }
 
   /**
@@ -49,7 +53,17 @@ export class Shard {
   }
 
   counters(): Record<string, number> {
-    return this.core.counters();
+    return { ...this.core.counters(), ...this.app.counters() };
+  }
+
+  /** A ClientHello that did not come over TCP (QUIC): through the core's TLS parser. */
+  private parseClientHello(hello: Uint8Array): AppEvent | undefined {
+    const ex = this.core.exports;
+    if (hello.length > TLS_SCRATCH) return undefined;
+    const before = ex.eventsUsed() >>> 0;
+    this.core.bytes.set(hello, ex.tlsScratchPtr() >>> 0);
+    if (!ex.tlsParseClientHello(hello.length)) return undefined;
+    return this.events.read(before)[0];
   }
 
   /** Empty the core's output regions: application events first, then the connections that ended. */

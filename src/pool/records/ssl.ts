@@ -30,6 +30,8 @@ export interface SslRecord extends RecordIds {
   not_valid_after?: number;
   san_dns?: string[];
   self_signed?: boolean;
+  /** Set for a handshake carried in QUIC Initial packets (records/quic.ts). */
+  transport?: 'quic';
 }
 
 const PROTO_TCP = 6;
@@ -108,7 +110,7 @@ export const cipherName = (v: number): string => CIPHERS[v] ?? `unknown-${v}`;
 const isTls13 = (v: number): boolean => v === 0x0304 || v >> 8 === 0x7f;
 
 /** A record with its fields in Zeek's order (unset ones are left out of the JSON). */
-function start(e: AppEvent): SslRecord {
+export function newSslRecord(e: AppEvent): SslRecord {
   return {
     _path: 'ssl',
     ...ids(e),
@@ -143,7 +145,7 @@ export class SslTracker implements Tracker {
     const uid = uidOf(e);
     let r = this.open.get(uid);
     if (!r) {
-      r = start(e);
+      r = newSslRecord(e);
       this.open.set(uid, r);
     }
     switch (e.type) {
