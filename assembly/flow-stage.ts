@@ -37,6 +37,7 @@ let tunnels: FlowTable = changetype<FlowTable>(0);
 let shard: u32 = 0;
 let shards: u32 = 1;
 let activeTimeoutNs: u64 = 0;
+let appLayer = true;
 let clock: u64 = 0;
 let nextSweep: u64 = 0;
 
@@ -45,6 +46,11 @@ export function flowStageInit(maxFlows: u32, maxTunnels: u32, shardIndex: u32, s
   shards = shardCount;
   flows = new FlowTable(maxFlows, true, Ctr.FLOW_EXPIRED_IDLE, Ctr.FLOW_EVICTED);
   tunnels = new FlowTable(maxTunnels, shardIndex == 0, Ctr.TUNNEL_EXPIRED, Ctr.TUNNEL_EVICTED);
+}
+
+/** Whether payloads go to the application layer (off: the packet path alone, for measurements). */
+export function setAppLayer(on: bool): void {
+  appLayer = on;
 }
 
 /** Timeouts in seconds of capture time; active 0 = never split long flows. */
@@ -260,7 +266,7 @@ export function flowStage(): void {
     const tu = tcpUpdate(f, fromOrig, tflags, seq, load<u32>(pkt + P_TCP_ACK), <u32>load<u16>(pkt + P_TCP_WIN), payload);
     timed = (tu & TU_TIMED) != 0;
     if ((tu & TU_FLIPPED) != 0) fromOrig = !fromOrig;
-    if (payload > 0 && (tflags & TH_RST) == 0) {
+    if (appLayer && payload > 0 && (tflags & TH_RST) == 0) {
       const cap = load<u32>(pkt + P_PAYLOAD_CAP);
       appTcp(f, fromOrig, streamOffset(f, fromOrig, seq, (tflags & TH_SYN) != 0), <usize>load<u32>(pkt + P_PAYLOAD),
         cap < payload ? cap : payload, payload, ts);
@@ -268,7 +274,7 @@ export function flowStage(): void {
   } else {
     account(f, fromOrig, load<u32>(ip + IP_LEN), proto == PROTO_UDP ? <u32>load<u16>(l4 + L4_PAYLOAD) : payload);
     datagram(f, fromOrig, proto);
-    if (proto == PROTO_UDP) appUdp(f, fromOrig, <usize>load<u32>(pkt + P_PAYLOAD), load<u32>(pkt + P_PAYLOAD_CAP), ts);
+    if (appLayer && proto == PROTO_UDP) appUdp(f, fromOrig, <usize>load<u32>(pkt + P_PAYLOAD), load<u32>(pkt + P_PAYLOAD_CAP), ts);
   }
   if (timed && ts > load<u64>(f + FL_LAST)) store<u64>(f + FL_LAST, ts);
   store<u64>(f + FL_ACTIVE, ts);

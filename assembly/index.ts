@@ -16,7 +16,9 @@ import { eventsInit, eventsPtr as evPtr, eventsUsed as evUsed, eventsClear as ev
 import { streamsInit } from "./stream";
 import { dnsInit } from "./dns";
 import { tlsInit, tlsScratch, tlsClientHelloAt } from "./tls";
-import { flowStageInit, flowStage, advanceClock, flushAll, liveFlows as live, setTimeouts as setFlowTimeouts } from "./flow-stage";
+import {
+  flowStageInit, flowStage, advanceClock, flushAll, liveFlows as live, setTimeouts as setFlowTimeouts, setAppLayer as setApp,
+} from "./flow-stage";
 import * as F from "./flow";
 
 // Slab index entry, mirrored from src/capture/slab.ts (RECORD_WORDS u32 per frame).
@@ -59,6 +61,11 @@ export function init(inputCapacity: u32, vxlanPort: u32, genevePort: u32, maxFlo
 /** Timeouts in seconds of capture time. */
 export function setTimeouts(tcpAttempt: u32, tcpOpen: u32, tcpClosed: u32, udp: u32, icmp: u32, active: u32): void {
   setFlowTimeouts(tcpAttempt, tcpOpen, tcpClosed, udp, icmp, active);
+}
+
+/** Turn the application layer (reassembly, HTTP, TLS, DNS, QUIC) on or off. */
+export function setAppLayer(on: bool): void {
+  setApp(on);
 }
 
 /** A likely server port (Zeek's likely_server_ports) for guessing who opened a connection. */

@@ -58,6 +58,7 @@ export function program(): Command {
     .addOption(new Option('--geneve-port <port>', 'UDP port carrying GENEVE').default(6081).argParser(port('--geneve-port')))
     .addOption(new Option('--active-timeout <s>', 'split connections longer than this into several records; 0 = never')
       .default(DEFAULT_TIMEOUTS.active).argParser(nonNegativeInt('--active-timeout')))
+    .option('--no-app', 'skip the application layer (HTTP, TLS, DNS, QUIC, MCP): connection records only')
     .option('--json', 'print the summary as JSON on standard output')
     .option('--no-progress', 'no progress bar (it only shows on a terminal anyway)')
     .action(async (file: string, o) => {
@@ -79,6 +80,7 @@ export function program(): Command {
             vxlanPort: o.vxlanPort,
             genevePort: o.genevePort,
             timeouts: { active: o.activeTimeout },
+            appLayer: o.app,
           },
         });
         if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');

@@ -1,6 +1,5 @@
 // The worker pool: N shards, each a single-thread Piscina pool (so a shard's flows always live
-// in the same WASM instance), each shard's tasks chained so they run in submission order (Piscina
-// itself may requeue a task behind later ones), fed from a ring of slabs that every
+// in the same WASM instance), fed from a ring of slabs that every
 // shard reads. A slab returns to the ring once every shard is done with it, so memory is bounded
 // by the ring and a slow shard applies back-pressure to the reader.
 
@@ -20,6 +19,8 @@ export interface PoolOptions {
   ndjson: boolean;
 }
 
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
 /** Where the worker entry lives: the compiled file, or the tsx loader beside the sources. */
 function workerFile(): string {
   const here = fileURLToPath(import.meta.url);
@@ -31,8 +32,8 @@ function workerFile(): string {
 export class SensorPool {
   readonly slabs: Slab[];
   private readonly shards: Piscina[];
-  /** Each shard's last submitted task: the next one starts only after it (Piscina may reorder). */
-  private readonly tails: Promise<unknown>[];
+  /** Sequence number of the next task for every shard; workers refuse one out of order. */
+  private seq = 0;
   private readonly free: number[];
   private waiting: ((slab: number) => void)[] = [];
 
@@ -46,21 +47,16 @@ export class SensorPool {
         slabs: this.slabs.map((s) => s.sab),
         ndjson: opts.ndjson,
       };
-      return new Piscina({ filename, minThreads: 1, maxThreads: 1, idleTimeout: Infinity, workerData: setup });
+      // stricterFIFO: a task Piscina cannot hand over at once goes back to the front of the
+      // queue, not the end, so a shard runs its tasks in the order they were submitted
+      return new Piscina({ filename, minThreads: 1, maxThreads: 1, idleTimeout: Infinity, stricterFIFO: true, workerData: setup });
     });
-    this.tails = this.shards.map(() => Promise.resolve());
   }
 
-  /** Run a task on one shard after every task submitted to it before. */
-  private run(shard: number, task: WorkerTask): Promise<WorkerResult> {
-    const next = this.tails[shard].catch(() => undefined).then(() => this.shards[shard].run(task) as Promise<WorkerResult>);
-    this.tails[shard] = next;
-    return next;
-  }
-
-  /** The same task on every shard, in order with what came before; results in shard order. */
-  private runAll(task: WorkerTask): Promise<WorkerResult[]> {
-    return Promise.all(this.shards.map((_, i) => this.run(i, task)));
+  /** The same task on every shard, queued behind what came before; results in shard order. */
+  private runAll(task: DistributiveOmit<WorkerTask, 'seq'>): Promise<WorkerResult[]> {
+    const seq = this.seq++;
+    return Promise.all(this.shards.map((p) => p.run({ ...task, seq }) as Promise<WorkerResult>));
   }
 
   get workers(): number {

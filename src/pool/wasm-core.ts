@@ -51,6 +51,8 @@ export interface CoreOptions {
   vniSpaces?: Record<number, number>;
   /** Likely server ports, for guessing which side opened a connection (Zeek's list by default). */
   serverPorts?: readonly number[];
+  /** The application layer (TCP reassembly, HTTP, TLS, DNS, QUIC); on unless false. */
+  appLayer?: boolean;
   /** TCP reassembly for the application layer: buffers in the pool, and the bytes each holds. */
   streamBuffers?: number;
   streamWindow?: number;
@@ -69,6 +71,7 @@ type Exports = Record<string, unknown> & {
   setTimeouts(tcpAttempt: number, tcpOpen: number, tcpClosed: number, udp: number, icmp: number, active: number): void;
   mapVni(vni: number, space: number): number;
   addServerPort(port: number): void;
+  setAppLayer(on: number): void;
   liveFlows(): number;
   processRecords(indexPtr: number, dataPtr: number, from: number, to: number): number;
   flush(): number;
@@ -122,6 +125,7 @@ export class WasmCore {
     const t = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
     this.exports.setTimeouts(t.tcpAttempt, t.tcpOpen, t.tcpClosed, t.udp, t.icmp, t.active);
     for (const port of opts.serverPorts ?? LIKELY_SERVER_PORTS) this.exports.addServerPort(port);
+    this.exports.setAppLayer(opts.appLayer === false ? 0 : 1);
     for (const [vni, space] of Object.entries(opts.vniSpaces ?? {})) {
       if (!this.exports.mapVni(Number(vni), space)) throw new Error('VNI map is full (4096 entries at most)');
     }

@@ -15,7 +15,8 @@ export interface WorkerSetup {
   ndjson: boolean;
 }
 
-export type WorkerTask = { kind: 'ready' } | { kind: 'batch'; slab: number } | { kind: 'finish' };
+/** A task, numbered: a shard must get them in order (flow state depends on packet order). */
+export type WorkerTask = ({ kind: 'ready' } | { kind: 'batch'; slab: number } | { kind: 'finish' }) & { seq: number };
 
 export interface WorkerResult {
   records: number;
@@ -39,7 +40,11 @@ function step(work: (out?: LogRecord[]) => void): WorkerResult {
   return { records: shard.records - before, text };
 }
 
+let expected = 0;
+
 export default function run(task: WorkerTask): WorkerResult {
+  if (task.seq !== expected) throw new Error(`shard got task ${task.seq} before task ${expected}: batches out of order`);
+  expected++;
   if (task.kind === 'ready') return { records: 0, text: '' };
   if (task.kind === 'batch') return step((out) => shard.process(slabs[task.slab], out));
   const res = step((out) => shard.finish(out));
