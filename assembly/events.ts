@@ -5,7 +5,7 @@
 //   u32 size (bytes, header included)  u16 event type (Ev)  u16 flags (EVF_*)
 //   u64 flow uid hash                  u64 capture time (ns)
 //   16 bytes originator address        16 bytes responder address
-//   u16 originator port  u16 responder port  u8 IP protocol  3 bytes padding
+//   u16 originator port  u16 responder port  u8 IP protocol  u24 VNI (with EVF_TUNNELLED)
 //   fields: u8 field id (Fld), u8 kind (K_*), u16 length, then `length` bytes
 //
 // Field ids and their names are listed once here (FIELD_NAMES), and read by the host through
@@ -13,7 +13,7 @@
 
 import { Ctr, count } from "./counters";
 import { copy16 } from "./bytes";
-import { FL_UID, FL_ORIG, FL_RESP, FL_OPORT, FL_RPORT, FL_PROTO } from "./flow";
+import { FL_UID, FL_ORIG, FL_RESP, FL_OPORT, FL_RPORT, FL_PROTO, FL_FLAGS, FL_VNI, FLF_PARENT1 } from "./flow";
 
 export const enum Ev {
   HTTP_REQUEST = 1,
@@ -25,6 +25,7 @@ export const enum Ev {
   QUIC_INITIAL = 7,
   HTTP_BODY_DATA = 8,
   HTTP_BODY_END = 9,
+  DATA_BURST = 10,
 }
 
 // Kinds of field values
@@ -35,6 +36,7 @@ export const K_U16S: u8 = 3;   // a list of u16, little-endian
 
 // Flags
 export const EVF_ORIG: u16 = 1; // sent by the connection's originator
+export const EVF_TUNNELLED: u16 = 2; // the connection came through a tunnel (VXLAN, GENEVE): the VNI is set
 
 export const enum Fld {
   // HTTP
@@ -90,14 +92,15 @@ export function evBegin(type: Ev, f: usize, tsNs: u64, fromOrig: bool): bool {
   open = used;
   const p = base + <usize>used;
   store<u16>(p, <u16>type, 4);
-  store<u16>(p, fromOrig ? EVF_ORIG : 0, 6);
+  const tunnelled = (load<u8>(f + FL_FLAGS) & FLF_PARENT1) != 0;
+  store<u16>(p, (fromOrig ? EVF_ORIG : 0) | (tunnelled ? EVF_TUNNELLED : 0), 6);
   store<u64>(p, load<u64>(f + FL_UID), 8);
   store<u64>(p, tsNs, 16);
   copy16(p + 24, f + FL_ORIG);
   copy16(p + 40, f + FL_RESP);
   store<u16>(p, load<u16>(f + FL_OPORT), 56);
   store<u16>(p, load<u16>(f + FL_RPORT), 58);
-  store<u32>(p, <u32>load<u8>(f + FL_PROTO), 60);
+  store<u32>(p, <u32>load<u8>(f + FL_PROTO) | (load<u32>(f + FL_VNI) << 8), 60);
   used += HDR;
   writing = true;
   return true;

@@ -10,7 +10,7 @@ import { Ctr, count } from "./counters";
 import { flowHash, shardOf, mix64 } from "./hash";
 import { FlowTable, CL_TCP_ATTEMPT, CL_TCP_OPEN, CL_TCP_CLOSED, CL_UDP, CL_ICMP } from "./flow-table";
 import {
-  FL_FIRST, FL_LAST, FL_ACTIVE, FL_UID, FL_PARENT1, FL_PARENT2, FL_HASH, FL_VNI, FL_FLAGS, FL_TUN_KIND,
+  FL_FIRST, FL_LAST, FL_ACTIVE, FL_UID, FL_PARENT1, FL_PARENT2, FL_HASH, FL_VNI, FL_FLAGS, FL_TUN_KIND, FL_ORIG_DATA,
   FL_EP_ORIG, FL_EP_RESP, EP_PKTS, EP_IP_BYTES, EP_BYTES, EP_STATE, FLF_TUNNEL, FLF_PARENT1, FLF_PARENT2,
   END_IDLE, END_ACTIVE, END_REUSED, endpoint,
 } from "./flow";
@@ -23,6 +23,7 @@ import {
   TCP_SYN_SENT, TCP_SYN_ACK_SENT, TCP_INACTIVE,
 } from "./tcp-state";
 import { appTcp, appUdp } from "./app";
+import { Ev, evBegin, evEnd } from "./events";
 import { PROTO_TCP, PROTO_UDP, PROTO_ICMP4, PROTO_ICMP6 } from "./ipproto";
 import {
   pkt, P_TS_NS, P_NTUN, P_TUN_IP, P_TUN_L4, P_TUN_KIND, P_TUN_VNI, P_TCP_SEQ, P_TCP_ACK, P_TCP_FLAGS, P_TCP_WIN,
@@ -31,6 +32,8 @@ import {
 } from "./packet";
 
 @inline const SWEEP_EVERY_NS: u64 = 1_000_000_000;
+/** Silence from the originator after which its next payload starts a data burst. */
+@inline const BURST_GAP_NS: u64 = 1_000_000_000;
 
 let flows: FlowTable = changetype<FlowTable>(0);
 let tunnels: FlowTable = changetype<FlowTable>(0);
@@ -195,6 +198,18 @@ function addParent(f: usize, parent: u64): void {
   }
 }
 
+/**
+ * The originator sends payload after a second or more of silence: a data burst, which is how a
+ * beacon shows inside one long-lived connection (TLS records on an open session). The first
+ * payload of a connection is not one: the connection itself is.
+ */
+function dataBurst(f: usize, ts: u64): void {
+  const prev = load<u64>(f + FL_ORIG_DATA);
+  store<u64>(f + FL_ORIG_DATA, ts);
+  if (prev == 0 || ts < prev || ts - prev < BURST_GAP_NS) return;
+  if (evBegin(Ev.DATA_BURST, f, ts, true)) evEnd();
+}
+
 /** Run the flow stage for the frame just decoded. */
 export function flowStage(): void {
   const ts = load<u64>(pkt + P_TS_NS);
@@ -266,6 +281,7 @@ export function flowStage(): void {
     const tu = tcpUpdate(f, fromOrig, tflags, seq, load<u32>(pkt + P_TCP_ACK), <u32>load<u16>(pkt + P_TCP_WIN), payload);
     timed = (tu & TU_TIMED) != 0;
     if ((tu & TU_FLIPPED) != 0) fromOrig = !fromOrig;
+    if (fromOrig && payload > 0) dataBurst(f, ts);
     if (appLayer && payload > 0 && (tflags & TH_RST) == 0) {
       const cap = load<u32>(pkt + P_PAYLOAD_CAP);
       appTcp(f, fromOrig, streamOffset(f, fromOrig, seq, (tflags & TH_SYN) != 0), <usize>load<u32>(pkt + P_PAYLOAD),

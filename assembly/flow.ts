@@ -31,6 +31,7 @@
 @inline export const FL_NEXT: usize = 112;     // u32
 @inline export const FL_HIST_LEN: usize = 116; // u8
 @inline export const FL_TUN_KIND: usize = 117; // u8 for tunnel sessions: TUN_VXLAN / TUN_GENEVE
+@inline export const FL_ORIG_DATA: usize = 120; // u64 ns, the originator's last payload (data bursts)
 // lines 2-3: the endpoint blocks (EP_*), originator's then responder's
 @inline export const FL_EP_ORIG: usize = 128;
 @inline export const FL_EP_RESP: usize = 192;

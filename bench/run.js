@@ -1,4 +1,4 @@
-// `npm run bench [scenario]`: builds the project first if dist/ or build/core.wasm is missing
+// `npm run bench [scenario]`: builds the project first if dist/, build/core.wasm or build/beacon.wasm is missing
 // (a stale build is not detected: run `npm run build` after changing src/ or assembly/), then
 // runs the named scenario, or every scenario.
 import { existsSync } from 'node:fs';
@@ -9,6 +9,8 @@ import { repoRoot } from './lib/paths.js';
 // Loaded on demand: scenarios import dist/, which may not exist before the build.
 const SCENARIOS = {
   'packet-path': () => import('./packet-path.js'),
+  'app-layer': () => import('./app-layer.js'),
+  beacon: () => import('./beacon.js'),
 };
 
 const wanted = process.argv.slice(2);
@@ -18,7 +20,8 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-if (!existsSync(path.join(repoRoot, 'dist')) || !existsSync(path.join(repoRoot, 'build', 'core.wasm'))) {
+if (!existsSync(path.join(repoRoot, 'dist')) || !existsSync(path.join(repoRoot, 'build', 'core.wasm'))
+  || !existsSync(path.join(repoRoot, 'build', 'beacon.wasm'))) {
   const r = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -11,11 +11,21 @@ import { mergeCounters, Counters } from '../pool/counters.js';
 import type { CoreOptions } from '../pool/wasm-core.js';
 import type { WorkerResult } from '../pool/worker.js';
 import { Progress } from './progress.js';
+import { Engine } from '../engine/engine.js';
+import type { Alert } from '../engine/alert.js';
+import { loadBaseline, saveBaseline } from '../engine/state.js';
 
 export interface AnalyzeOptions {
   file: string;
-  /** Where connection records go: a path, '-' for stdout, or nowhere. */
+  /** Where records go: a path, '-' for stdout, or nowhere. */
   events?: string;
+  /** Where alerts go (NDJSON): a path, '-' for stdout. Detection runs when this or stateDir is set. */
+  alerts?: string;
+  /** The learning period: for this many seconds from the first record, or until this capture time. */
+  learnFor?: number;
+  learnUntil?: number;
+  /** Where the learned baseline is kept between runs. */
+  stateDir?: string;
   workers: number;
   core: Omit<CoreOptions, 'maxRecords' | 'dataCapacity' | 'shard' | 'shards'>;
   progress: boolean;
@@ -35,11 +45,17 @@ export interface AnalyzeSummary {
   gbps: number;
   records: number;
   counters: Counters;
+  /** Alerts by model (each alert once, however often it was updated). */
+  alerts: Record<string, number>;
+  /** When the learning period ended (ISO capture time), if detection ran. */
+  learnedUntil?: string;
   /** Set when the capture file was cut short or corrupt: what was read before it is reported. */
   error?: { code: string; offset: number; message: string };
 }
 
 export const DEFAULT_SLAB_BYTES = 2 << 20;
+/** Learning period when none is given and no baseline was saved before: the first hour. */
+export const DEFAULT_LEARN_S = 3600;
 export const DEFAULT_SLAB_RECORDS = 16384;
 
 /** A sink for NDJSON text that respects back-pressure. */
@@ -67,6 +83,18 @@ class TextSink {
 export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeSummary> {
   const src: CaptureSource = openCaptureFile(opts.file);
   const sink = TextSink.open(opts.events);
+  const alertSink = TextSink.open(opts.alerts);
+  const detect = opts.alerts !== undefined || opts.stateDir !== undefined;
+  const learned = opts.stateDir ? loadBaseline(opts.stateDir) : undefined;
+  const explicitLearning = opts.learnFor !== undefined || opts.learnUntil !== undefined;
+  let alertText = '';
+  const engine = detect ? new Engine({
+    pol: learned,
+    learnUntil: opts.learnUntil ?? (learned && !explicitLearning ? -Infinity : undefined),
+    learnFor: opts.learnUntil === undefined ? opts.learnFor ?? (learned ? undefined : DEFAULT_LEARN_S) : undefined,
+    vniSpaces: opts.core.vniSpaces,
+    onAlert: (a: Alert) => { alertText += JSON.stringify(a) + '\n'; },
+  }) : undefined;
   const pool = new SensorPool({
     workers: opts.workers,
     slabs: opts.slabs ?? opts.workers + 3,
@@ -74,6 +102,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeSummary> {
     slabRecords: opts.slabRecords ?? DEFAULT_SLAB_RECORDS,
     core: opts.core,
     ndjson: sink !== undefined,
+    objects: engine !== undefined,
   });
   const progress = opts.progress ? new Progress(src.bytesTotal) : undefined;
   let records = 0;
@@ -82,7 +111,13 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeSummary> {
   const emit = (results: WorkerResult[]) => {
     for (const r of results) records += r.records;
     const text = results.map((r) => r.text).join('');
-    written = written.then(() => sink?.write(text));
+    if (engine) engine.ingest(results.flatMap((r) => r.logs ?? []));
+    const alerts = alertText;
+    alertText = '';
+    written = written.then(async () => {
+      await sink?.write(text);
+      await alertSink?.write(alerts);
+    });
     return written;
   };
   try {
@@ -111,6 +146,11 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeSummary> {
     await Promise.all(inflight);
     const final = await pool.finish();
     await emit(final);
+    if (engine) {
+      engine.finish();
+      await emit([]);
+      if (opts.stateDir) saveBaseline(opts.stateDir, engine.pol);
+    }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     progress?.stop();
     const counters = mergeCounters(final.map((r) => r.counters ?? {}));
@@ -127,6 +167,9 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeSummary> {
       gbps: seconds > 0 ? (bytes * 8) / seconds / 1e9 : 0,
       records,
       counters,
+      alerts: engine?.alertsByModel() ?? {},
+      learnedUntil: engine?.learningEnds !== undefined && Number.isFinite(engine.learningEnds)
+        ? new Date(engine.learningEnds * 1000).toISOString() : undefined,
       error,
     };
   } finally {
@@ -134,6 +177,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeSummary> {
     src.close();
     await written.catch(() => undefined);
     await sink?.close();
+    await alertSink?.close();
     await pool.close();
   }
 }

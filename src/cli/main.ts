@@ -7,6 +7,7 @@ import { analyze } from './analyze.js';
 import { formatSummary } from './summary.js';
 import { CaptureError } from '../capture/errors.js';
 import { DEFAULT_TIMEOUTS, DEFAULT_MAX_FLOWS, DEFAULT_DEDUP_WINDOW_US } from '../pool/wasm-core.js';
+import { parseDuration } from '../engine/duration.js';
 
 function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -32,6 +33,24 @@ function port(name: string) {
   };
 }
 
+function duration(name: string) {
+  return (value: string): number => {
+    try {
+      return parseDuration(value);
+    } catch (e) {
+      throw new InvalidArgumentError(`${name}: ${(e as Error).message}.`);
+    }
+  };
+}
+
+function isoTime(name: string) {
+  return (value: string): number => {
+    const t = Date.parse(value);
+    if (Number.isNaN(t)) throw new InvalidArgumentError(`${name} wants an ISO 8601 time, e.g. 2026-03-12T14:00:00Z, got "${value}".`);
+    return t / 1000;
+  };
+}
+
 function vniSpace(value: string, previous: Record<number, number>): Record<number, number> {
   const m = /^(\d+)=(\d+)$/.exec(value);
   if (!m || Number(m[1]) > 0xffffff) throw new InvalidArgumentError(`expected VNI=SPACE with a 24-bit VNI, e.g. 101=1, got "${value}".`);
@@ -44,9 +63,14 @@ export function program(): Command {
     .showHelpAfterError();
 
   cmd.command('analyze')
-    .description('Analyse a capture file (pcap or pcapng) offline: connection records as NDJSON and a summary.')
+    .description('Analyse a capture file (pcap or pcapng) offline: records and alerts as NDJSON, and a summary.')
     .argument('<file>', 'capture file: pcap (µs or ns, either byte order) or pcapng')
-    .option('--events <file>', 'write connection records (Zeek conn.log JSON) to FILE, or - for standard output')
+    .option('--alerts <file>', 'detect: write alerts to FILE, or - for standard output')
+    .option('--events <file>', 'write records (Zeek conn, http, ssl, dns log JSON, and mcp) to FILE, or - for standard output')
+    .addOption(new Option('--learn <duration>', 'learn for this long from the start of the capture before alerting (e.g. 4h; default 1h)')
+      .argParser(duration('--learn')).conflicts('learnUntil'))
+    .addOption(new Option('--learn-until <time>', 'learn until this capture time (ISO 8601) before alerting').argParser(isoTime('--learn-until')))
+    .option('--state <dir>', 'keep the learned baseline in DIR between runs (a saved baseline means no new learning period unless --learn says so)')
     .addOption(new Option('--workers <n>', 'worker threads (each owns 1/N of the flows)')
       .default(Math.min(availableParallelism(), 8)).argParser(positiveInt('--workers', 64)))
     .addOption(new Option('--max-flows <n>', 'flow table bound per worker (oldest flow evicted, counted)')
@@ -71,6 +95,10 @@ export function program(): Command {
         const summary = await analyze({
           file,
           events: o.events,
+          alerts: o.alerts,
+          learnFor: o.learn,
+          learnUntil: o.learnUntil,
+          stateDir: o.state,
           workers: o.workers,
           progress: o.progress && process.stderr.isTTY === true,
           core: {

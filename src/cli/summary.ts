@@ -15,6 +15,12 @@ export function formatSummary(s: AnalyzeSummary): string {
       `mirror duplicates dropped ${int(c['flow.mirror_duplicate'] ?? 0)}  ` +
       `evicted ${int((c['flow.evicted'] ?? 0) + (c['tunnel.evicted'] ?? 0))}`,
   ];
+  const alerts = Object.entries(s.alerts);
+  if (s.learnedUntil) lines.push(`  learning until ${s.learnedUntil}`);
+  if (alerts.length > 0 || s.learnedUntil) {
+    const total = alerts.reduce((n, [, v]) => n + v, 0);
+    lines.push(`  alerts ${int(total)}${alerts.length ? ': ' + alerts.sort().map(([m, n]) => `${m} ${int(n)}`).join('  ') : ''}`);
+  }
   const groups = new Map<string, string[]>();
   for (const [name, value] of Object.entries(c)) {
     if (value === 0 || name === 'decoder.pkts' || name === 'decoder.bytes') continue;

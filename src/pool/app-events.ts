@@ -15,6 +15,7 @@ export const EventType = {
   QUIC_INITIAL: 7,
   HTTP_BODY_DATA: 8,
   HTTP_BODY_END: 9,
+  DATA_BURST: 10,
 } as const;
 
 export type FieldValue = Buffer | number | number[];
@@ -32,6 +33,8 @@ export interface AppEvent {
   origPort: number;
   respPort: number;
   proto: number;
+  /** The VNI of the tunnel the connection came through, if it came through one. */
+  vni?: number;
   fields: Map<string, FieldValue[]>;
 }
 
@@ -81,6 +84,7 @@ export class EventReader {
         origPort: dv.getUint16(p + 56, true),
         respPort: dv.getUint16(p + 58, true),
         proto: m[p + 60],
+        vni: (dv.getUint16(p + 6, true) & 2) !== 0 ? dv.getUint32(p + 60, true) >>> 8 : undefined,
         fields: new Map(),
       };
       for (let q = p + HEADER; q < p + size;) {

@@ -8,9 +8,10 @@ import { HttpTracker, HttpRecord } from './records/http.js';
 import { DnsTracker, DnsRecord } from './records/dns.js';
 import type { McpRecord } from './records/mcp.js';
 import { QuicTracker, HelloParser } from './records/quic.js';
+import { BurstTracker, BurstRecord } from './records/burst.js';
 import { SslTracker, SslRecord } from './records/ssl.js';
 
-export type AppRecord = HttpRecord | DnsRecord | McpRecord | SslRecord;
+export type AppRecord = HttpRecord | DnsRecord | McpRecord | SslRecord | BurstRecord;
 
 /** Where finished records go. */
 export interface RecordSink {
@@ -33,7 +34,7 @@ export class AppRecords {
   /** parseHello: the core's TLS parser, for the ClientHellos that QUIC carries encrypted. */
   constructor(parseHello: HelloParser) {
     this.quic = new QuicTracker(parseHello);
-    this.trackers = [new HttpTracker(), new DnsTracker(), new SslTracker(), this.quic];
+    this.trackers = [new HttpTracker(), new DnsTracker(), new SslTracker(), this.quic, new BurstTracker()];
   }
 
   /** Counters kept on the host side (QUIC decryption). */

@@ -16,7 +16,9 @@ export interface PoolOptions {
   slabBytes: number;
   slabRecords: number;
   core: Omit<CoreOptions, 'maxRecords' | 'dataCapacity' | 'shard' | 'shards'>;
+  /** What workers send back besides counts: NDJSON text, record objects. */
   ndjson: boolean;
+  objects: boolean;
 }
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -46,6 +48,7 @@ export class SensorPool {
         core: { ...opts.core, maxRecords: opts.slabRecords, dataCapacity: opts.slabBytes, shard, shards: opts.workers },
         slabs: this.slabs.map((s) => s.sab),
         ndjson: opts.ndjson,
+        objects: opts.objects,
       };
       // stricterFIFO: a task Piscina cannot hand over at once goes back to the front of the
       // queue, not the end, so a shard runs its tasks in the order they were submitted

@@ -30,7 +30,7 @@ export interface Timeouts {
   active: number;
 }
 
-export const DEFAULT_TIMEOUTS: Timeouts = { tcpAttempt: 5, tcpOpen: 300, tcpClosed: 5, udp: 60, icmp: 60, active: 3600 };
+export const DEFAULT_TIMEOUTS: Timeouts = { tcpAttempt: 5, tcpOpen: 300, tcpClosed: 5, udp: 60, icmp: 60, active: 0 };
 
 export interface CoreOptions {
   /** Largest slab the host sends: index capacity (records) and data capacity (bytes). */

@@ -1,18 +1,20 @@
 // A Piscina worker: one shard (one WASM core) of the sensor. It receives the slab ring once, in
 // workerData, and then one small task per batch naming the slab to process; frames never travel
-// as messages. Each task answers with the connection records that ended during the batch.
+// as messages. Each task answers with the records finished during the batch: as NDJSON text for
+// --events, and as objects for the detection engine on the main thread.
 
 import { workerData } from 'node:worker_threads';
 import { Slab } from '../capture/slab.js';
 import { Shard, LogRecord } from './shard.js';
 import type { CoreOptions } from './wasm-core.js';
 
-
 export interface WorkerSetup {
   core: CoreOptions;
   slabs: SharedArrayBuffer[];
-  /** Render records as NDJSON text in the worker (for --events), or only count them. */
+  /** Render records as NDJSON text in the worker (for --events). */
   ndjson: boolean;
+  /** Send the records themselves (for the detection engine). */
+  objects: boolean;
 }
 
 /** A task, numbered: a shard must get them in order (flow state depends on packet order). */
@@ -22,6 +24,8 @@ export interface WorkerResult {
   records: number;
   /** NDJSON lines, when the setup asked for them. */
   text: string;
+  /** The records, when the setup asked for them (data bursts included). */
+  logs?: LogRecord[];
   /** Counters (with the final task only). */
   counters?: Record<string, number>;
 }
@@ -30,14 +34,14 @@ const setup = workerData as WorkerSetup;
 const shard = new Shard(setup.core);
 const slabs = setup.slabs.map((sab) => Slab.from(sab, setup.core.dataCapacity, setup.core.maxRecords));
 
-/** Runs one step of the shard and reports the records it finished (as text, if asked for). */
+/** Runs one step of the shard and reports the records it finished, as the setup asked. */
 function step(work: (out?: LogRecord[]) => void): WorkerResult {
   const before = shard.records;
-  const out: LogRecord[] | undefined = setup.ndjson ? [] : undefined;
+  const out: LogRecord[] | undefined = setup.ndjson || setup.objects ? [] : undefined;
   work(out);
   let text = '';
-  if (out) for (const r of out) text += JSON.stringify(r) + '\n';
-  return { records: shard.records - before, text };
+  if (setup.ndjson && out) for (const r of out) if (r._path !== 'burst') text += JSON.stringify(r) + '\n';
+  return { records: shard.records - before, text, logs: setup.objects ? out : undefined };
 }
 
 let expected = 0;

@@ -10,6 +10,8 @@ export interface RecordIds {
   'id.orig_p': number;
   'id.resp_h': string;
   'id.resp_p': number;
+  /** The mirror session's VNI, when the connection came through a tunnel (as in conn records). */
+  vni?: number;
 }
 
 export function ids(e: AppEvent): RecordIds {
@@ -20,6 +22,7 @@ export function ids(e: AppEvent): RecordIds {
     'id.orig_p': e.origPort,
     'id.resp_h': e.resp,
     'id.resp_p': e.respPort,
+    vni: e.vni,
   };
 }
 

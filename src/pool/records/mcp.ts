@@ -96,6 +96,7 @@ export function mcpRecord(tx: HttpTransaction): McpRecord | undefined {
     'id.orig_p': r['id.orig_p'],
     'id.resp_h': r['id.resp_h'],
     'id.resp_p': r['id.resp_p'],
+    vni: r.vni,
     trans_depth: r.trans_depth,
     transport: legacyEndpoint ? 'http+sse' : 'streamable-http',
     protocol_version: r.mcp_protocol_version ?? str(params?.protocolVersion) ?? str(meta?.protocolVersion) ?? str(result?.protocolVersion),

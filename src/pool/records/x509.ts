@@ -193,9 +193,22 @@ function seconds(s: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms / 1000;
 }
 
+/** Certificates already read, by fingerprint: servers send the same ones to every client. */
+const seen = new Map<string, CertInfo>();
+const SEEN_KEPT = 4096;
+
 /** What a DER certificate says; fields stay unset where it cannot be parsed. */
 export function certificateInfo(der: Uint8Array): CertInfo {
   const fingerprint = createHash('sha256').update(der).digest('hex');
+  const known = seen.get(fingerprint);
+  if (known) return known;
+  const info = readCertificate(der, fingerprint);
+  seen.set(fingerprint, info);
+  if (seen.size > SEEN_KEPT) seen.delete(seen.keys().next().value as string);
+  return info;
+}
+
+function readCertificate(der: Uint8Array, fingerprint: string): CertInfo {
   const names = fromDer(der);
   let x: X509Certificate;
   try {

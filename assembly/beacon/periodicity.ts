@@ -1,0 +1,309 @@
+// Periodicity of one event series, robust to jitter and missed beats, after BAYWATCH (Hu et al.,
+// DSN 2016): candidate periods from the series' own statistics and from the autocorrelation of
+// the binned series, each verified in the time domain, the best one kept.
+//
+// Candidates: the median and the mean of the non-zero intervals, the midrange of their 5th and
+// 95th percentiles (the centre of a uniformly jittered interval), and the peak of the
+// autocorrelation of the event series binned at 1/16 of the mean interval, for lags up to 4 mean
+// intervals. The autocorrelation is computed straight from the pairs of events (each event with
+// the next 16 at most) rather than by FFT: with ~100 events per series that is the same
+// histogram of binned lags, in O(n), and it is what BAYWATCH's periodogram peaks are checked
+// against.
+//
+// Verification of a period P: every interval d is read as k = round(d / P) beats (k ≥ 1) with a
+// residual r = d / P - k. Two models of the intervals are compared by log-likelihood:
+//   periodic: k ~ geometric (a beat is missed with probability q), r ~ Laplace(0, b·√k) (jitter
+//             that accumulates over missed beats), mixed with 10% of intervals from the null
+//             model (stray events), the mixture taken by its larger term;
+//   null:     exponential intervals with the same mean (Poisson arrivals).
+// b and q are fitted (b = mean |r|/√k, 0.02 ≤ b ≤ 0.5; 0.01 ≤ q ≤ 0.7); an interval shorter
+// than 10% of P and than 2 s is another event of the same beat and is left out of both. The
+// log-likelihood ratio, less a BIC penalty (1.5 ln m for the extra parameters), gives
+//   strength  s = 1 - exp(-L / 0.15), L the ratio per interval (a perfect beacon ≈ 4, 50%
+//               uniform jitter ≈ 0.45, Poisson below 0),
+//   certainty c = min(1, ratio / 20), so a few intervals cannot be certain,
+//   coverage  f = min(1, (beatsPresent - 0.1) / 0.3), beatsPresent = fitted beats / expected
+//               beats over the series' span, so bursts (a tiny P that explains only the events
+//               inside them) are not beacons,
+// and confidence = s · c · f, 0 below MIN_EVENTS events. Each candidate is refined once to
+// P' = Σd / Σk over the intervals the periodic model explains; the best (ties to the longer
+// period) is then checked against 2P, 3P and P/2 so that a missed-beat series is not read at
+// half its period and a two-events-per-beat series not at the short gap.
+
+import { medianSorted, medianUnsorted } from "./stats";
+
+export const MIN_EVENTS: i32 = 6;
+const SAME_BEAT_REL: f64 = 0.1;
+const SAME_BEAT_ABS: f64 = 2;
+const B_MIN: f64 = 0.02;
+const B_MAX: f64 = 0.5;
+const Q_MIN: f64 = 0.01;
+const Q_MAX: f64 = 0.7;
+const LOG_STRAY: f64 = -2.302585092994046;     // ln 0.1: a tenth of intervals may be stray
+const LOG_NOT_STRAY: f64 = -0.10536051565782628; // ln 0.9
+const STRENGTH_SCALE: f64 = 0.15;
+const CERTAINTY_NATS: f64 = 20;
+const COVERAGE_FLOOR: f64 = 0.1;
+const COVERAGE_SPAN: f64 = 0.3;
+const REFINE_FLOOR: f64 = 0;
+const ACF_BINS: i32 = 48;
+const ACF_BINS_PER_INTERVAL: f64 = 16;
+const ACF_NEIGHBOURS: i32 = 16;
+/** Intervals of more than K_MAX beats are never explained by the periodic model. */
+export const K_MAX: i32 = 1024;
+
+/** Result of detect(). */
+export let period: f64 = 0;
+export let jitter: f64 = 0;
+export let beatsPresent: f64 = 0;
+export let confidence: f64 = 0;
+
+// Scratch regions, set once by periodicityInit.
+let logK: usize = 0;     // ln k, k = 0..K_MAX
+let invSqrtK: usize = 0; // 1/√k
+let acf: usize = 0;      // ACF_BINS f64
+let smooth: usize = 0;   // ACF_BINS f64
+
+export function periodicityInit(): void {
+  logK = heap.alloc(<usize>(K_MAX + 1) << 3);
+  invSqrtK = heap.alloc(<usize>(K_MAX + 1) << 3);
+  acf = heap.alloc(<usize>ACF_BINS << 3);
+  smooth = heap.alloc(<usize>ACF_BINS << 3);
+  store<f64>(logK, 0);
+  store<f64>(invSqrtK, 0);
+  for (let k = 1; k <= K_MAX; k++) {
+    store<f64>(logK + (<usize>k << 3), Math.log(<f64>k));
+    store<f64>(invSqrtK + (<usize>k << 3), 1 / Math.sqrt(<f64>k));
+  }
+}
+
+// The evaluation of one candidate (module state: no allocation).
+let evPeriod: f64 = 0;
+let evConf: f64 = 0;
+let evRatio: f64 = 0;
+let evRefined: f64 = 0;
+let evFitted = 0;
+let evBeats: f64 = 0;
+
+// The best candidate so far.
+let bestPeriod: f64 = 0;
+let bestConf: f64 = -1;
+let bestRatio: f64 = 0;
+let bestRefined: f64 = 0;
+let bestFitted = 0;
+
+@inline function sameBeat(d: f64, x: f64): bool {
+  return x < SAME_BEAT_REL && d < SAME_BEAT_ABS;
+}
+
+/** Score period p on the m intervals sorted at d of a series of n events spanning span. The
+ *  intervals being sorted, those of one beat come first, then the ones too short for a beat
+ *  (under P/2), then the rest in order of k. */
+function evaluate(d: usize, m: i32, n: i32, span: f64, p: f64): bool {
+  if (!(p > 0) || !isFinite(p)) return false;
+  const inv = 1 / p;
+  let first = 0; // the intervals before first are parts of a beat
+  let sameD: f64 = 0;
+  while (first < m) {
+    const di = load<f64>(d + (<usize>first << 3));
+    if (!sameBeat(di, di * inv)) break;
+    sameD += di;
+    first++;
+  }
+  let beats = first; // intervals from beats on are at least P/2
+  while (beats < m && load<f64>(d + (<usize>beats << 3)) * inv < 0.5) beats++;
+  const used = m - first;
+  const sumD = span - sameD;
+  if (used == 0 || !(sumD > 0)) return false;
+  // Pass 1: the periodic model's jitter scale and missed-beat rate.
+  let inBeats = 0;
+  let sumK: f64 = 0;
+  let sumE: f64 = 0;
+  for (let i = beats; i < m; i++) {
+    const x = load<f64>(d + (<usize>i << 3)) * inv;
+    const k = max<f64>(1, nearest(x)); // x = 0.5 rounds to even: 0
+    if (k > <f64>K_MAX) break;
+    inBeats++;
+    sumK += k;
+    sumE += Math.abs(x - k) * load<f64>(invSqrtK + (<usize><i32>k << 3));
+  }
+  const b = inBeats > 0 ? min<f64>(B_MAX, max<f64>(B_MIN, sumE / <f64>inBeats)) : B_MAX;
+  const q = inBeats > 0 ? min<f64>(Q_MAX, max<f64>(Q_MIN, 1 - <f64>inBeats / sumK)) : Q_MAX;
+  const lam = <f64>used / sumD; // the null model's rate
+  const logLam = Math.log(lam);
+  const logQ = Math.log(q);
+  const invB = 1 / b;
+  // ln of: (1 - stray) · (1 - q) · q^(k-1) / P · Laplace(r; b√k), without the k-dependent terms.
+  const base = LOG_NOT_STRAY + Math.log((1 - q) / (q * p * 2 * b));
+  // Pass 2: the log-likelihood ratio, and the intervals the periodic model explains (an
+  // interval the stray term explains better counts ln 0.1 against the null model).
+  let ratio: f64 = 0;
+  let fitted = 0;
+  let fitK: f64 = 0;
+  let fitD: f64 = 0;
+  const strayFloor = LOG_STRAY + logLam;
+  for (let i = first; i < beats; i++) { // too short: one beat with a residual of 1 - x
+    const di = load<f64>(d + (<usize>i << 3));
+    const gain = base + logQ - (1 - di * inv) * invB + lam * di - logLam;
+    const fit = gain > LOG_STRAY;
+    ratio += fit ? gain : LOG_STRAY;
+    fitted += <i32>fit;
+    fitK += fit ? 1 : 0;
+    fitD += fit ? di : 0;
+  }
+  const last = beats + inBeats;
+  for (let i = beats; i < last; i++) {
+    const di = load<f64>(d + (<usize>i << 3));
+    const x = di * inv;
+    const k = max<f64>(1, nearest(x)); // x = 0.5 rounds to even: 0
+    const ki = <usize><i32>k << 3;
+    const periodic = base + k * logQ - Math.abs(x - k) * invB * load<f64>(invSqrtK + ki) - 0.5 * load<f64>(logK + ki);
+    const nullLog = logLam - lam * di;
+    const fit = periodic > strayFloor - lam * di;
+    ratio += fit ? periodic - nullLog : LOG_STRAY;
+    fitted += <i32>fit;
+    fitK += fit ? k : 0;
+    fitD += fit ? di : 0;
+  }
+  ratio += <f64>(m - last) * LOG_STRAY; // more than K_MAX beats: stray
+  evPeriod = p;
+  evRefined = fitK > 0 ? fitD / fitK : p;
+  evFitted = fitted;
+  evBeats = min<f64>(1, <f64>(fitted + 1) / (span * inv + 1));
+  evRatio = ratio - 1.5 * Math.log(<f64>used);
+  if (n < MIN_EVENTS || !(evRatio > 0)) {
+    evConf = 0;
+  } else {
+    const strength = 1 - Math.exp(-(evRatio / <f64>used) / STRENGTH_SCALE);
+    const certainty = min<f64>(1, evRatio / CERTAINTY_NATS);
+    const coverage = min<f64>(1, max<f64>(0, (evBeats - COVERAGE_FLOOR) / COVERAGE_SPAN));
+    evConf = strength * certainty * coverage;
+  }
+  return true;
+}
+
+/** Keep the evaluation if it beats the best: higher confidence, then the higher ratio; when
+ *  checking multiples of the best period, a tie in confidence goes to the longer period (the
+ *  fundamental rather than a harmonic). */
+function consider(multiple: bool): void {
+  const tie = Math.abs(evConf - bestConf) <= 1e-6;
+  if (evConf > bestConf + 1e-6 || (tie && (multiple && evConf > 0 ? evPeriod > bestPeriod : evRatio > bestRatio))) {
+    bestPeriod = evPeriod;
+    bestConf = evConf;
+    bestRatio = evRatio;
+    bestRefined = evRefined;
+    bestFitted = evFitted;
+  }
+}
+
+/** Evaluate p, then once more at its refinement, keeping the better of the two. */
+function tryCandidate(d: usize, m: i32, n: i32, span: f64, p: f64, multiple: bool): void {
+  if (!evaluate(d, m, n, span, p)) return;
+  consider(multiple);
+  // A candidate that explains the intervals worse than the null model by more than REFINE_FLOOR
+  // nats each is not near a period: refining it is not worth a second pass.
+  const refined = evRefined;
+  if (evRatio > REFINE_FLOOR * <f64>m && Math.abs(refined - p) > 1e-6 * p && evaluate(d, m, n, span, refined)) consider(multiple);
+}
+
+/** Peak of the autocorrelation of the event series binned at w, for lags in [4w, 63w]. */
+function acfPeak(t: usize, n: i32, w: f64): f64 {
+  if (!(w > 0) || !isFinite(w)) return 0;
+  memory.fill(acf, 0, <usize>ACF_BINS << 3);
+  const inv = 1 / w;
+  for (let i = 0; i < n; i++) {
+    const ti = load<f64>(t + (<usize>i << 3));
+    const last = min<i32>(n - 1, i + ACF_NEIGHBOURS);
+    for (let j = i + 1; j <= last; j++) {
+      const bin = (load<f64>(t + (<usize>j << 3)) - ti) * inv;
+      if (bin >= <f64>ACF_BINS) break;
+      const a = acf + (<usize><i32>bin << 3);
+      store<f64>(a, load<f64>(a) + 1);
+    }
+  }
+  // Smoothed (1 2 1) in place of the raw counts' bins 4..62; then the first local maximum that
+  // reaches half the highest: a series with missed beats has as many pairs at 2P, 3P... as at P.
+  let prev = load<f64>(acf + (3 << 3));
+  let highest: f64 = 0;
+  for (let b = 4; b < ACF_BINS - 1; b++) {
+    const c = load<f64>(acf + (<usize>b << 3));
+    const s = prev + 2 * c + load<f64>(acf + (<usize>(b + 1) << 3));
+    prev = c;
+    store<f64>(smooth + (<usize>b << 3), s);
+    if (s > highest) highest = s;
+  }
+  if (highest == 0) return 0;
+  let at = 4;
+  for (let b = 4; b < ACF_BINS - 1; b++) {
+    const s = load<f64>(smooth + (<usize>b << 3));
+    if (s >= 0.5 * highest && (b == ACF_BINS - 2 || s >= load<f64>(smooth + (<usize>(b + 1) << 3)))) {
+      at = b;
+      break;
+    }
+  }
+  // Centroid of the peak bin and its neighbours, bins taken at their centres.
+  const l = load<f64>(acf + (<usize>(at - 1) << 3));
+  const c = load<f64>(acf + (<usize>at << 3));
+  const r = load<f64>(acf + (<usize>(at + 1) << 3));
+  return (<f64>at + 0.5 + (r - l) / (l + c + r)) * w;
+}
+
+/** Median |r| (r the residual to the nearest whole number of beats, a too-short interval
+ *  measured against one beat) of the intervals at d for period p, relative to p. */
+function jitterOf(d: usize, m: i32, p: f64, scratch: usize): f64 {
+  const inv = 1 / p;
+  let k = 0;
+  for (let i = 0; i < m; i++) {
+    const di = load<f64>(d + (<usize>i << 3));
+    const x = di * inv;
+    if (sameBeat(di, x)) continue;
+    store<f64>(scratch + (<usize>k << 3), x < 0.5 ? 1 - x : Math.abs(x - max<f64>(1, nearest(x))));
+    k++;
+  }
+  return medianUnsorted(scratch, k);
+}
+
+/** Periodicity of n sorted finite times at t, with their nz non-zero intervals sorted at d (a
+ *  zero interval is always part of a beat, so the others are all that matter, in any order).
+ *  scratch: nz f64. Sets period, jitter, beatsPresent, confidence. */
+export function detect(t: usize, n: i32, d: usize, nz: i32, scratch: usize): void {
+  period = 0;
+  jitter = 0;
+  beatsPresent = 0;
+  confidence = 0;
+  if (n < 3 || nz < 2) return;
+  const m = nz;
+  const span = load<f64>(t + (<usize>(n - 1) << 3)) - load<f64>(t);
+  if (!(span > 0) || !isFinite(span)) return;
+  bestPeriod = 0;
+  bestConf = -1;
+  bestRatio = -Infinity;
+  bestRefined = 0;
+  bestFitted = 0;
+
+  const mean = span / <f64>nz;
+  const median = medianSorted(d, nz);
+  const p5 = load<f64>(d + (<usize><i32>Math.floor(0.05 * <f64>(nz - 1)) << 3));
+  const p95 = load<f64>(d + (<usize><i32>Math.ceil(0.95 * <f64>(nz - 1)) << 3));
+  const midrange = (p5 + p95) / 2;
+  const peak = acfPeak(t, n, mean / ACF_BINS_PER_INTERVAL);
+
+  tryCandidate(d, m, n, span, median, false);
+  // The midrange matters when the median is near a period but off (uniform jitter): not when
+  // the median explains the intervals far worse than Poisson arrivals do.
+  if (bestRatio > REFINE_FLOOR * <f64>m && Math.abs(midrange - median) > 0.005 * median) tryCandidate(d, m, n, span, midrange, false);
+  if (Math.abs(peak - median) > 0.005 * median && Math.abs(peak - midrange) > 0.005 * midrange) tryCandidate(d, m, n, span, peak, false);
+  if (bestConf > 0) {
+    const p = bestPeriod;
+    tryCandidate(d, m, n, span, p * 2, true);
+    tryCandidate(d, m, n, span, p * 3, true);
+    tryCandidate(d, m, n, span, p * 0.5, false);
+  }
+  if (!(bestPeriod > 0)) return;
+  // The period reported is the explained intervals' time over their beats (for jitter that
+  // accumulates, the mean beat), beside which the best candidate may sit off centre.
+  period = bestRefined;
+  jitter = jitterOf(d, m, period, scratch);
+  beatsPresent = min<f64>(1, <f64>(bestFitted + 1) / (span / period + 1));
+  confidence = max<f64>(0, bestConf);
+}

@@ -1,0 +1,66 @@
+// Alerts as DESIGN.md specifies them, and the book that gives each one its stable id and
+// throttles them: one alert per model, device and endpoint per window (a day of capture time),
+// updated in place (same id) when its evidence grows instead of repeated.
+
+import { createHash } from 'node:crypto';
+
+export const MODEL_IDS = [
+  'beacon.periodic', 'http.post_rare_host', 'http.post_ip_no_host', 'http.new_ua_ip_no_host', 'http.scripting_ua_rare',
+  'tls.self_signed_rare', 'dns.doppelganger', 'exfil.new_endpoint', 'download.github_anomalous', 'conn.failed_burst',
+  'conn.rare_external', 'tls.unusual_fingerprint', 'shadow_ai.service', 'shadow_ai.mcp',
+] as const;
+export type ModelId = (typeof MODEL_IDS)[number];
+
+export interface Alert {
+  id: string;
+  ts: string;
+  model: ModelId;
+  title: string;
+  score: number;
+  device: { ip: string; vni?: number };
+  endpoint: { ip: string; port?: number; hostname?: string };
+  evidence: Record<string, unknown>;
+  mitre: string[];
+  incident?: string;
+}
+
+/** What a model hands the book: the alert without its id and time stamp. */
+export type AlertDraft = Omit<Alert, 'id' | 'ts'> & { at: number };
+
+/** One throttling window: a day of capture time. */
+export const ALERT_WINDOW_S = 86400;
+/** A raised alert is raised again (same id) when its score grows by at least this much. */
+const UPDATE_SCORE_STEP = 0.05;
+
+export class AlertBook {
+  private readonly raised = new Map<string, Alert>();
+
+  constructor(private readonly emit: (a: Alert) => void, private readonly capacity = 1 << 18) {}
+
+  /** Raise (or update) an alert; returns it, or undefined when it changed nothing worth telling. */
+  raise(d: AlertDraft): Alert | undefined {
+    const window = Math.floor(d.at / ALERT_WINDOW_S);
+    const key = `${d.model}|${d.device.ip}|${d.device.vni ?? ''}|${d.endpoint.ip}|${window}`;
+    const prev = this.raised.get(key);
+    if (prev && d.score < prev.score + UPDATE_SCORE_STEP) return undefined;
+    const { at, ...rest } = d;
+    const alert: Alert = {
+      id: prev?.id ?? createHash('sha256').update(key).digest('hex').slice(0, 24),
+      ts: new Date(Math.round(at * 1000)).toISOString(),
+      ...rest,
+      score: Math.round(d.score * 1000) / 1000,
+    };
+    this.raised.delete(key);
+    this.raised.set(key, alert);
+    if (this.raised.size > this.capacity) this.raised.delete(this.raised.keys().next().value as string);
+    this.emit(alert);
+    return alert;
+  }
+
+  /** Alerts raised so far, by model (each id once). */
+  countsByModel(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const a of this.raised.values()) out[a.model] = (out[a.model] ?? 0) + 1;
+    return out;
+  }
+}

@@ -1,0 +1,166 @@
+// The detection engine, on the main thread: every shard's records, in capture-time order, feed
+// the pattern of life, the passive DNS map and the models, which raise alerts. It holds the
+// network-wide view (rarity means rare across every device), which is why it is not sharded.
+// Models stay quiet during the learning period; learning goes on after it.
+
+import type { LogRecord } from '../pool/shard.js';
+import type { ConnRecord } from '../pool/conn-record.js';
+import type { HttpRecord } from '../pool/records/http.js';
+import type { SslRecord } from '../pool/records/ssl.js';
+import type { DnsRecord } from '../pool/records/dns.js';
+import type { BurstRecord } from '../pool/records/burst.js';
+import { AlertBook, Alert, AlertDraft } from './alert.js';
+import { PatternOfLife } from './pattern-of-life.js';
+import { PassiveDns } from './passive-dns.js';
+import { isExternal, registrableDomain } from './addresses.js';
+import type { Model, ModelContext, Outbound, Rarity } from './model.js';
+import { rareExternal } from './models/rare-external.js';
+import { failedBurst } from './models/failed-burst.js';
+import { exfilNewEndpoint } from './models/exfil.js';
+import { beaconPeriodic } from './models/beacon.js';
+
+export interface EngineOptions {
+  /** The learning period: until this capture time (s), or for this long from the first record. */
+  learnUntil?: number;
+  learnFor?: number;
+  /** VNI → address space, as the packet path was told (devices are keyed within their space). */
+  vniSpaces?: Record<number, number>;
+  /** A baseline learned before (--state): the pattern of life to start from. */
+  pol?: PatternOfLife;
+  onAlert: (a: Alert) => void;
+}
+
+/** An endpoint is rare when at most this share of active devices (and at least one) reached it. */
+export const RARE_SHARE = 0.02;
+/** How often models with time series (beacons) look again, in capture seconds. */
+export const TICK_S = 300;
+/** Hostnames learned from TLS SNI and HTTP Host, by connection, until its conn record comes. */
+const HOSTNAMES_KEPT = 1 << 16;
+/** The order records of one capture instant are taken in: names first, connections last. */
+const PATH_ORDER: Record<string, number> = { dns: 0, ssl: 1, http: 2, mcp: 3, burst: 4, conn: 5 };
+
+export class Engine implements ModelContext {
+  readonly pol: PatternOfLife;
+  readonly dns = new PassiveDns();
+  private readonly book: AlertBook;
+  private readonly models: Model[];
+  private readonly hostnames = new Map<string, string>();
+  private learnEnd: number | undefined;
+  private nextTick = 0;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.pol = opts.pol ?? new PatternOfLife();
+    this.book = new AlertBook(opts.onAlert);
+    this.learnEnd = opts.learnUntil;
+    this.models = [rareExternal(), failedBurst(), exfilNewEndpoint(), beaconPeriodic()];
+  }
+
+  learning(ts: number): boolean {
+    return this.learnEnd === undefined || ts < this.learnEnd;
+  }
+
+  /** When the learning period ends (capture time, s), once known. */
+  get learningEnds(): number | undefined {
+    return this.learnEnd;
+  }
+
+  raise(d: AlertDraft): void {
+    this.book.raise(d);
+  }
+
+  alertsByModel(): Record<string, number> {
+    return this.book.countsByModel();
+  }
+
+  deviceKey(ip: string, vni: number | undefined): string {
+    const space = vni === undefined ? 0 : this.opts.vniSpaces?.[vni] ?? 0;
+    return space === 0 ? ip : `${space}/${ip}`;
+  }
+
+  rarity(deviceKey: string, endpoint: string, domain: string | undefined): Rarity {
+    const active = this.pol.activeDevices();
+    const others = this.pol.otherDevices(endpoint, deviceKey);
+    const domainOthers = domain ? this.pol.otherDevices(domain, deviceKey, true) : 0;
+    const limit = Math.max(1, Math.floor(RARE_SHARE * active));
+    return {
+      rare: others <= limit && domainOthers <= limit,
+      others,
+      domainOthers,
+      active,
+      prevalence: others / active,
+      firstSeen: this.pol.endpoints.get(endpoint)?.first,
+    };
+  }
+
+  /** One batch of records from all shards (any order: they are put in capture-time order here). */
+  ingest(batch: LogRecord[]): void {
+    const sorted = [...batch].sort((a, b) => a.ts - b.ts || PATH_ORDER[a._path] - PATH_ORDER[b._path] || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
+    for (const r of sorted) {
+      this.learnEnd ??= this.opts.learnFor !== undefined ? r.ts + this.opts.learnFor : undefined;
+      switch (r._path) {
+        case 'dns': this.dns.observe(r as DnsRecord); break;
+        case 'ssl': this.ssl(r as SslRecord); break;
+        case 'http': this.http(r as HttpRecord); break;
+        case 'burst': this.burst(r as BurstRecord); break;
+        case 'conn': this.conn(r as ConnRecord); break;
+      }
+      if (r.ts >= this.nextTick) this.tick(r.ts);
+    }
+  }
+
+  /** End of input: models with time series look one last time. */
+  finish(): void {
+    this.tick(this.pol.now, true);
+  }
+
+  private tick(now: number, force = false): void {
+    if (!force && now < this.nextTick) return;
+    this.nextTick = now + TICK_S;
+    for (const m of this.models) m.tick?.(now, this);
+  }
+
+  private rememberHostname(uid: string, name: string | undefined): void {
+    if (!name) return;
+    this.hostnames.set(uid, name);
+    if (this.hostnames.size > HOSTNAMES_KEPT) this.hostnames.delete(this.hostnames.keys().next().value as string);
+  }
+
+  private ssl(s: SslRecord): void {
+    this.rememberHostname(s.uid, s.server_name);
+    const key = this.deviceKey(s['id.orig_h'], s.vni);
+    if (s.ja3) this.pol.observeFingerprint(key, s['id.orig_h'], 'ja3', s.ja3, s.ts);
+    if (s.ja4) this.pol.observeFingerprint(key, s['id.orig_h'], 'ja4', s.ja4, s.ts);
+    for (const m of this.models) m.ssl?.(s, this);
+  }
+
+  private http(h: HttpRecord): void {
+    if (h.host_kind === 'name') this.rememberHostname(h.uid, h.host?.replace(/:\d+$/, ''));
+    const key = this.deviceKey(h['id.orig_h'], h.vni);
+    if (h.user_agent) this.pol.observeUserAgent(key, h['id.orig_h'], h.user_agent, h.ts);
+    for (const m of this.models) m.http?.(h, undefined, this);
+  }
+
+  private burst(b: BurstRecord): void {
+    for (const m of this.models) m.burst?.(b, this);
+  }
+
+  private conn(c: ConnRecord): void {
+    const device = c['id.orig_h'];
+    if (isExternal(device) || c.service === 'vxlan' || c.service === 'geneve') return;
+    const deviceKey = this.deviceKey(device, c.vni);
+    const endpoint = c['id.resp_h'];
+    const hostname = this.hostnames.get(c.uid) ?? this.dns.lookup(device, endpoint, c.ts);
+    this.hostnames.delete(c.uid);
+    const domain = registrableDomain(hostname);
+    if (isExternal(endpoint)) {
+      const o: Outbound = {
+        conn: c, deviceKey, device, vni: c.vni, endpoint, port: c['id.resp_p'], hostname, domain,
+        newForDevice: !this.pol.knows(deviceKey, endpoint) && !(domain && this.pol.knowsDomain(deviceKey, domain)),
+        rarity: this.rarity(deviceKey, endpoint, domain),
+      };
+      for (const m of this.models) m.observe?.(o, this);
+      if (!this.learning(c.ts)) for (const m of this.models) m.outbound?.(o, this);
+    }
+    this.pol.observeConn(deviceKey, c, domain);
+  }
+}

@@ -1,0 +1,130 @@
+// The detection engine on record streams built by hand: learning period, pattern of life and
+// rarity, the connection models (rare external, failed bursts, uploads to new endpoints), alert
+// ids and throttling, and the baseline saved and loaded again.
+
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Engine } from '../src/engine/engine.js';
+import type { Alert } from '../src/engine/alert.js';
+import { saveBaseline, loadBaseline } from '../src/engine/state.js';
+import type { ConnRecord } from '../src/pool/conn-record.js';
+import type { LogRecord } from '../src/pool/shard.js';
+
+const T0 = Date.parse('2026-03-02T06:00:00Z') / 1000;
+let uidN = 0;
+
+function conn(ts: number, orig: string, resp: string, over: Partial<ConnRecord> = {}): ConnRecord {
+  return {
+    _path: 'conn', ts, uid: `C${uidN++}`, 'id.orig_h': orig, 'id.orig_p': 40000 + (uidN % 20000), 'id.resp_h': resp,
+    'id.resp_p': 443, proto: 'tcp', conn_state: 'SF', missed_bytes: 0, orig_pkts: 10, orig_ip_bytes: 1000,
+    resp_pkts: 10, resp_ip_bytes: 5000, duration: 1, orig_bytes: 500, resp_bytes: 4000, ...over,
+  };
+}
+
+function run(records: LogRecord[], learnFor = 3600): { engine: Engine; alerts: Alert[] } {
+  const alerts: Alert[] = [];
+  const engine = new Engine({ learnFor, onAlert: (a) => alerts.push(a) });
+  engine.ingest(records);
+  engine.finish();
+  return { engine, alerts };
+}
+
+/** Ten devices sharing a few popular endpoints all along: the background of a quiet network. */
+function background(hours: number): ConnRecord[] {
+  const out: ConnRecord[] = [];
+  for (let h = 0; h < hours; h++) {
+    for (let d = 1; d <= 10; d++) {
+      out.push(conn(T0 + h * 3600 + d * 60, `10.0.0.${d}`, '198.51.100.10'));
+      out.push(conn(T0 + h * 3600 + d * 90, `10.0.0.${d}`, '198.51.100.11'));
+    }
+  }
+  return out;
+}
+
+describe('connection models', () => {
+  it('nothing fires during the learning period, nor for endpoints the network shares', () => {
+    const { alerts } = run([...background(6), conn(T0 + 600, '10.0.0.3', '203.0.113.99')]);
+    expect(alerts).toEqual([]);
+  });
+
+  it('a new, rare external endpoint after learning is conn.rare_external, once per device and endpoint', () => {
+    const records = [...background(6), conn(T0 + 4 * 3600, '10.0.0.3', '203.0.113.99'), conn(T0 + 4 * 3600 + 60, '10.0.0.3', '203.0.113.99')];
+    const { alerts } = run(records);
+    expect(alerts.map((a) => [a.model, a.device.ip, a.endpoint.ip])).toEqual([['conn.rare_external', '10.0.0.3', '203.0.113.99']]);
+    expect(alerts[0]).toMatchObject({ title: expect.any(String), mitre: ['T1071'] });
+    expect(alerts[0].evidence).toMatchObject({ other_devices: 0, active_devices: 10 });
+  });
+
+  it('an endpoint most devices use is not rare, even for a device new to it', () => {
+    const records = [...background(6)];
+    for (let d = 1; d <= 9; d++) records.push(conn(T0 + 1800 + d, `10.0.0.${d}`, '192.0.2.50'));
+    records.push(conn(T0 + 5 * 3600, '10.0.0.10', '192.0.2.50'));
+    expect(run(records).alerts).toEqual([]);
+  });
+
+  it('internal endpoints are never external alerts', () => {
+    expect(run([...background(6), conn(T0 + 5 * 3600, '10.0.0.3', '10.9.9.9')]).alerts).toEqual([]);
+  });
+
+  it('many failed connections to a rare endpoint within five minutes is conn.failed_burst', () => {
+    const fails = Array.from({ length: 12 }, (_, i) => conn(T0 + 5 * 3600 + i * 20, '10.0.0.4', '203.0.113.66', { conn_state: i % 2 ? 'S0' : 'REJ', orig_bytes: 0 }));
+    const models = run([...background(6), ...fails]).alerts.map((a) => a.model);
+    expect(models).toContain('conn.failed_burst');
+    const slow = Array.from({ length: 12 }, (_, i) => conn(T0 + 5 * 3600 + i * 120, '10.0.0.4', '203.0.113.67', { conn_state: 'S0', orig_bytes: 0 }));
+    expect(run([...background(6), ...slow]).alerts.map((a) => a.model)).not.toContain('conn.failed_burst');
+  });
+
+  it('a 30 MiB upload to a new rare endpoint is exfil.new_endpoint, split over several connections too', () => {
+    const up = Array.from({ length: 3 }, (_, i) => conn(T0 + 5 * 3600 + i * 600, '10.0.0.5', '203.0.113.77', { orig_bytes: 10.5 * 1024 * 1024 }));
+    const ex = run([...background(6), ...up]).alerts.filter((a) => a.model === 'exfil.new_endpoint');
+    expect(new Set(ex.map((a) => a.id)).size).toBe(1); // one alert, updated as the upload grows
+    expect(ex[0].evidence.bytes_out).toBeGreaterThanOrEqual(10 * 1024 * 1024);
+    const small = [conn(T0 + 5 * 3600, '10.0.0.5', '203.0.113.78', { orig_bytes: 2 * 1024 * 1024 })];
+    expect(run([...background(6), ...small]).alerts.map((a) => a.model)).not.toContain('exfil.new_endpoint');
+  });
+
+  it('a device that usually sends a lot needs more before an upload is unusual', () => {
+    const heavy = background(6);
+    for (let h = 0; h < 3; h++) heavy.push(conn(T0 + h * 3600, '10.0.0.6', '198.51.100.10', { orig_bytes: 20 * 1024 * 1024 }));
+    const up = [conn(T0 + 5 * 3600, '10.0.0.6', '203.0.113.79', { orig_bytes: 30 * 1024 * 1024 })];
+    expect(run([...heavy, ...up]).alerts.map((a) => a.model)).not.toContain('exfil.new_endpoint');
+  });
+});
+
+describe('alerts and baselines', () => {
+  it('the same alert gets the same id in every run', () => {
+    const records = () => [...background(6), conn(T0 + 4 * 3600, '10.0.0.3', '203.0.113.99')];
+    expect(run(records()).alerts[0].id).toBe(run(records()).alerts[0].id);
+  });
+
+  it('the pattern of life keeps what each device does and how many devices use an endpoint', () => {
+    const { engine } = run(background(2));
+    const d = engine.pol.devices.get('10.0.0.1')!;
+    expect([...d.endpoints.keys()].sort()).toEqual(['198.51.100.10', '198.51.100.11']);
+    expect(d.endpoints.get('198.51.100.10')!.count).toBe(2);
+    expect(engine.pol.prevalence('198.51.100.10')).toBe(1);
+    expect(d.hours.reduce((a, b) => a + b)).toBe(4);
+  });
+
+  it('a saved baseline is loaded again, and then nothing old is new', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mirrorsense-state-'));
+    const first = run([...background(6), conn(T0 + 4 * 3600, '10.0.0.3', '203.0.113.99')]);
+    saveBaseline(dir, first.engine.pol);
+    const pol = loadBaseline(dir)!;
+    expect(pol.devices.size).toBe(first.engine.pol.devices.size);
+    expect(pol.knows('10.0.0.3', '203.0.113.99')).toBe(true);
+    const alerts: Alert[] = [];
+    const again = new Engine({ pol, learnUntil: -Infinity, onAlert: (a) => alerts.push(a) });
+    again.ingest([conn(T0 + 7 * 3600, '10.0.0.3', '203.0.113.99'), conn(T0 + 7 * 3600, '10.0.0.3', '203.0.113.120')]);
+    expect(alerts.map((a) => a.endpoint.ip)).toEqual(['203.0.113.120']);
+  });
+
+  it('baselines age out what was not seen for the horizon', () => {
+    const { engine } = run([conn(T0, '10.0.0.1', '198.51.100.10'), conn(T0 + 40 * 86400, '10.0.0.2', '198.51.100.11')]);
+    engine.pol.age();
+    expect(engine.pol.devices.has('10.0.0.1')).toBe(false);
+    expect(engine.pol.endpoints.has('198.51.100.10')).toBe(false);
+  });
+});
