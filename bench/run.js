@@ -11,6 +11,7 @@ const SCENARIOS = {
   'packet-path': () => import('./packet-path.js'),
   'app-layer': () => import('./app-layer.js'),
   beacon: () => import('./beacon.js'),
+  detection: () => import('./detection.js'),
 };
 
 const wanted = process.argv.slice(2);
