@@ -16,14 +16,15 @@ const BEACON_SHARE = 0.1;
 const SEED = 1;
 const TARGET_SECONDS = 10; // the target for 1,000,000 pairs on one core
 
-/** xorshift32: uniform in [0, 1). */
+/** mulberry32: uniform in [0, 1). */
 function rng(seed) {
-  let s = seed >>> 0 || 1;
+  let s = seed >>> 0;
   return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s / 4294967296;
+    s = (s + 0x6d2b79f5) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 15), z | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -1,6 +1,6 @@
-// `npm run bench [scenario]`: builds the project first if dist/, build/core.wasm or build/beacon.wasm is missing
-// (a stale build is not detected: run `npm run build` after changing src/ or assembly/), then
-// runs the named scenario, or every scenario.
+// `npm run bench [scenario]`: builds the project first if dist/, build/core.wasm or
+// build/beacon.wasm is missing (a stale build is not detected: run `npm run build` after changing
+// src/ or assembly/), then runs the named scenario, or every scenario.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';

@@ -18,8 +18,8 @@
 //   timing = confidence + 0.25 · max(0, ritaTs - confidence)
 //     the periodicity confidence, raised by a quarter of the way to RITA's time score when that
 //     is higher (RITA's time score alone is about 0.5 for Poisson arrivals, so it only lifts);
-//   score  = timing · (0.8 + 0.2 · ritaDs) with at least 3 sizes, else timing
-//     so size regularity counts for a fifth.
+//   score  = timing · (1 + 0.2 · (ritaDs - 0.5)), at most 1, with at least 3 sizes, else timing
+//     so regular sizes lift the score by up to a tenth and irregular ones lower it as much.
 // RITA's histogram and duration scores are left out of it: they depend on the window, and a
 // beacon that runs for two hours of a day is still a beacon.
 
@@ -29,8 +29,6 @@ import * as per from "./periodicity";
 
 /** Longest series scored, in events. */
 export const MAX_SERIES: i32 = 512;
-/** Fewest events for any periodicity confidence. */
-export const MIN_EVENTS: i32 = per.MIN_EVENTS;
 
 // Output fields, f64 each, FIELD_COUNT per pair.
 export const F_COUNT: i32 = 0;         // events scored (finite times, after the cap)
@@ -92,8 +90,6 @@ export function init(maxPairs: i32, maxPoints: i32): void {
   per.periodicityInit();
 }
 
-export function maxPairs(): i32 { return pairCap; }
-export function maxPoints(): i32 { return pointCap; }
 export function offsetsPtr(): usize { return offsets; }
 export function timesPtr(): usize { return times; }
 export function sizesPtr(): usize { return sizes; }
@@ -163,7 +159,7 @@ function scorePair(i: i32): void {
   per.detect(t, n, nzs, nz, work);
   const confidence = unit(per.confidence);
   const timing = confidence + TIMING_LIFT * max<f64>(0, unit(ts) - confidence);
-  const combined = ns >= 3 ? timing * (1 - SIZE_WEIGHT + SIZE_WEIGHT * unit(ds)) : timing;
+  const combined = ns >= 3 ? min<f64>(1, timing * (1 + SIZE_WEIGHT * (unit(ds) - 0.5))) : timing;
 
   const o = out + (<usize>i * <usize>FIELD_COUNT << 3);
   store<f64>(o + (<usize>F_COUNT << 3), <f64>n);

@@ -2,13 +2,18 @@
 // DSN 2016): candidate periods from the series' own statistics and from the autocorrelation of
 // the binned series, each verified in the time domain, the best one kept.
 //
-// Candidates: the median and the mean of the non-zero intervals, the midrange of their 5th and
-// 95th percentiles (the centre of a uniformly jittered interval), and the peak of the
-// autocorrelation of the event series binned at 1/16 of the mean interval, for lags up to 4 mean
-// intervals. The autocorrelation is computed straight from the pairs of events (each event with
-// the next 16 at most) rather than by FFT: with ~100 events per series that is the same
-// histogram of binned lags, in O(n), and it is what BAYWATCH's periodogram peaks are checked
-// against.
+// Candidates, in order: the median non-zero interval; then, unless the median already explains
+// the series (confidence ≥ SETTLED), the midrange of the 5th and 95th percentile intervals (the
+// centre of uniformly jittered intervals, tried when the median is not far worse than the null
+// model) and the autocorrelation peak: events binned at 1/16 of the mean interval, the
+// histogram of lags up to 3 mean intervals (each event with its next 16 at most), smoothed
+// (1 2 1); the first local maximum reaching half the highest (with missed beats 2P, 3P... have
+// as many pairs as P), kept only if it stands ACF_PEAK times above the mean (Poisson arrivals
+// have a flat autocorrelation). The histogram is computed straight from the pairs of events
+// rather than by FFT of the binned series: with ~100 events that is the same autocorrelation in
+// O(n). The best candidate is then checked against 2P, 3P and P/2, ties in confidence going to
+// the longer period, so that a series with missed beats is not read at half its period nor one
+// with two events per beat at the short gap.
 //
 // Verification of a period P: every interval d is read as k = round(d / P) beats (k ≥ 1) with a
 // residual r = d / P - k. Two models of the intervals are compared by log-likelihood:
@@ -18,21 +23,23 @@
 //   null:     exponential intervals with the same mean (Poisson arrivals).
 // b and q are fitted (b = mean |r|/√k, 0.02 ≤ b ≤ 0.5; 0.01 ≤ q ≤ 0.7); an interval shorter
 // than 10% of P and than 2 s is another event of the same beat and is left out of both. The
-// log-likelihood ratio, less a BIC penalty (1.5 ln m for the extra parameters), gives
+// log-likelihood ratio, less a BIC penalty (1.5 ln m for the two extra parameters), gives
 //   strength  s = 1 - exp(-L / 0.15), L the ratio per interval (a perfect beacon ≈ 4, 50%
-//               uniform jitter ≈ 0.45, Poisson below 0),
-//   certainty c = min(1, ratio / 20), so a few intervals cannot be certain,
-//   coverage  f = min(1, (beatsPresent - 0.1) / 0.3), beatsPresent = fitted beats / expected
-//               beats over the series' span, so bursts (a tiny P that explains only the events
-//               inside them) are not beacons,
-// and confidence = s · c · f, 0 below MIN_EVENTS events. Each candidate is refined once to
-// P' = Σd / Σk over the intervals the periodic model explains; the best (ties to the longer
-// period) is then checked against 2P, 3P and P/2 so that a missed-beat series is not read at
-// half its period and a two-events-per-beat series not at the short gap.
+//               uniform jitter ≈ 0.45, Poisson arrivals below 0),
+//   certainty c = min(1, ratio / 12), so that a few intervals cannot be certain,
+//   coverage  f = min(1, (beats present - 0.1) / 0.3), beats present = explained beats /
+//               beats expected over the series' span, so that bursts (a tiny P that explains
+//               only the events inside them) are not beacons,
+// and confidence = s · c · f, 0 below MIN_EVENTS events. A candidate with a positive ratio is
+// refined once to Σd / Σk over the intervals the periodic model explains.
+//
+// Reported: the best candidate's confidence; its period as Σd / Σk over the intervals it
+// explains (for jitter that accumulates, the mean beat); the jitter, median |r| at that period;
+// the fraction of beats present over the span. No confidence, no period: all 0.
 
 import { medianSorted, medianUnsorted } from "./stats";
 
-export const MIN_EVENTS: i32 = 6;
+const MIN_EVENTS: i32 = 6;
 const SAME_BEAT_REL: f64 = 0.1;
 const SAME_BEAT_ABS: f64 = 2;
 const B_MIN: f64 = 0.02;
@@ -42,15 +49,17 @@ const Q_MAX: f64 = 0.7;
 const LOG_STRAY: f64 = -2.302585092994046;     // ln 0.1: a tenth of intervals may be stray
 const LOG_NOT_STRAY: f64 = -0.10536051565782628; // ln 0.9
 const STRENGTH_SCALE: f64 = 0.15;
-const CERTAINTY_NATS: f64 = 20;
+const CERTAINTY_NATS: f64 = 12;
 const COVERAGE_FLOOR: f64 = 0.1;
 const COVERAGE_SPAN: f64 = 0.3;
-const REFINE_FLOOR: f64 = 0;
+const MIDRANGE_FLOOR: f64 = -0.25;
+const SETTLED: f64 = 0.999;
 const ACF_BINS: i32 = 48;
 const ACF_BINS_PER_INTERVAL: f64 = 16;
 const ACF_NEIGHBOURS: i32 = 16;
+const ACF_PEAK: f64 = 2.5;
 /** Intervals of more than K_MAX beats are never explained by the periodic model. */
-export const K_MAX: i32 = 1024;
+const K_MAX: i32 = 1024;
 
 /** Result of detect(). */
 export let period: f64 = 0;
@@ -200,13 +209,13 @@ function consider(multiple: bool): void {
 function tryCandidate(d: usize, m: i32, n: i32, span: f64, p: f64, multiple: bool): void {
   if (!evaluate(d, m, n, span, p)) return;
   consider(multiple);
-  // A candidate that explains the intervals worse than the null model by more than REFINE_FLOOR
-  // nats each is not near a period: refining it is not worth a second pass.
+  // Refining a candidate that does no better than the null model is not worth a pass.
   const refined = evRefined;
-  if (evRatio > REFINE_FLOOR * <f64>m && Math.abs(refined - p) > 1e-6 * p && evaluate(d, m, n, span, refined)) consider(multiple);
+  if (evRatio > 0 && Math.abs(refined - p) > 1e-6 * p && evaluate(d, m, n, span, refined)) consider(multiple);
 }
 
-/** Peak of the autocorrelation of the event series binned at w, for lags in [4w, 63w]. */
+/** First significant peak of the autocorrelation of the event series binned at w, for lags in
+ *  [4w, ACF_BINS·w); 0 when there is none. */
 function acfPeak(t: usize, n: i32, w: f64): f64 {
   if (!(w > 0) || !isFinite(w)) return 0;
   memory.fill(acf, 0, <usize>ACF_BINS << 3);
@@ -221,18 +230,22 @@ function acfPeak(t: usize, n: i32, w: f64): f64 {
       store<f64>(a, load<f64>(a) + 1);
     }
   }
-  // Smoothed (1 2 1) in place of the raw counts' bins 4..62; then the first local maximum that
-  // reaches half the highest: a series with missed beats has as many pairs at 2P, 3P... as at P.
+  // Smoothed (1 2 1) from bin 4 on; then the first local maximum that reaches half the highest:
+  // a series with missed beats has as many pairs at 2P, 3P... as at P.
   let prev = load<f64>(acf + (3 << 3));
   let highest: f64 = 0;
+  let total: f64 = 0;
   for (let b = 4; b < ACF_BINS - 1; b++) {
     const c = load<f64>(acf + (<usize>b << 3));
     const s = prev + 2 * c + load<f64>(acf + (<usize>(b + 1) << 3));
     prev = c;
     store<f64>(smooth + (<usize>b << 3), s);
     if (s > highest) highest = s;
+    total += s;
   }
-  if (highest == 0) return 0;
+  // A peak no higher than ACF_PEAK times the mean is noise (Poisson arrivals have a flat
+  // autocorrelation): no candidate.
+  if (highest == 0 || highest < ACF_PEAK * total / <f64>(ACF_BINS - 5)) return 0;
   let at = 4;
   for (let b = 4; b < ACF_BINS - 1; b++) {
     const s = load<f64>(smooth + (<usize>b << 3));
@@ -281,25 +294,26 @@ export function detect(t: usize, n: i32, d: usize, nz: i32, scratch: usize): voi
   bestRefined = 0;
   bestFitted = 0;
 
-  const mean = span / <f64>nz;
   const median = medianSorted(d, nz);
-  const p5 = load<f64>(d + (<usize><i32>Math.floor(0.05 * <f64>(nz - 1)) << 3));
-  const p95 = load<f64>(d + (<usize><i32>Math.ceil(0.95 * <f64>(nz - 1)) << 3));
-  const midrange = (p5 + p95) / 2;
-  const peak = acfPeak(t, n, mean / ACF_BINS_PER_INTERVAL);
-
   tryCandidate(d, m, n, span, median, false);
-  // The midrange matters when the median is near a period but off (uniform jitter): not when
-  // the median explains the intervals far worse than Poisson arrivals do.
-  if (bestRatio > REFINE_FLOOR * <f64>m && Math.abs(midrange - median) > 0.005 * median) tryCandidate(d, m, n, span, midrange, false);
-  if (Math.abs(peak - median) > 0.005 * median && Math.abs(peak - midrange) > 0.005 * midrange) tryCandidate(d, m, n, span, peak, false);
+  // Searched further unless the median already explains the series.
+  if (bestConf < SETTLED) {
+    // The midrange of the 5th and 95th percentiles matters when the median is near a period
+    // but off (uniform jitter): not when the median does far worse than the null model.
+    const p5 = load<f64>(d + (<usize><i32>Math.floor(0.05 * <f64>(nz - 1)) << 3));
+    const p95 = load<f64>(d + (<usize><i32>Math.ceil(0.95 * <f64>(nz - 1)) << 3));
+    const midrange = (p5 + p95) / 2;
+    if (bestRatio > MIDRANGE_FLOOR * <f64>m && Math.abs(midrange - median) > 0.005 * median) tryCandidate(d, m, n, span, midrange, false);
+    const peak = acfPeak(t, n, span / <f64>nz / ACF_BINS_PER_INTERVAL);
+    if (Math.abs(peak - median) > 0.005 * median && Math.abs(peak - midrange) > 0.005 * midrange) tryCandidate(d, m, n, span, peak, false);
+  }
   if (bestConf > 0) {
     const p = bestPeriod;
     tryCandidate(d, m, n, span, p * 2, true);
     tryCandidate(d, m, n, span, p * 3, true);
     tryCandidate(d, m, n, span, p * 0.5, false);
   }
-  if (!(bestPeriod > 0)) return;
+  if (!(bestConf > 0)) return; // no period
   // The period reported is the explained intervals' time over their beats (for jitter that
   // accumulates, the mean beat), beside which the best candidate may sit off centre.
   period = bestRefined;

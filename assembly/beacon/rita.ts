@@ -1,11 +1,15 @@
 // RITA's beacon sub-scores, after RITA v5 (github.com/activecm/rita, analysis/beacons.go at
 // commit 0b6db7a, the ClickHouse rewrite; default weights and histogram settings from its
-// default_config.hjson). Where RITA v5 and the legacy v4 (activecm/rita-legacy,
-// pkg/beacon/analyzer.go) differ, the v5 formula is used: v5 takes the time score from skew and
-// MAD only (v4 had also averaged in a connection-count score earlier on) and the data-size score
-// from skew and MAD only (v4 averaged in a "smallness" score, 1 - mode/65535). Both v4 scores are
-// still computed here (connCountScore, smallnessScore) and reported beside the v5 scores, never
-// folded into them.
+// default_config.hjson). Where RITA's versions differ, v5 is followed, and the legacy v4
+// (activecm/rita-legacy, pkg/beacon/analyzer.go) is not:
+//   - quartiles as montanaflynn/stats.Quartile computes them (v4 took nearest-rank elements);
+//   - the MAD score is 1 - MAD / median (early v4 cut it off at 30 s and 32 bytes instead);
+//   - the time score is the mean of the skew and MAD scores (early v4 also averaged in a
+//     connection-count score: connections / (window / 10), capped at 1);
+//   - the data-size score is the mean of the skew and MAD scores (v4 also averaged in a
+//     smallness score: 1 - mode / 65535).
+// The two v4-only scores are still computed here (connCountScore, smallnessScore) and reported
+// beside the v5 scores, never folded into them.
 //
 // Inputs are f64 seconds and bytes; RITA works on whole seconds (uint32) and int64 bytes, so a
 // sub-second series can differ slightly from RITA's numbers, never in the formulas. Where RITA
@@ -28,11 +32,12 @@ const HIST_BINS: i32 = 24;                  // getHistogramScore(..., 24): "a 24
 const SMALLNESS_BYTES: f64 = 65535;
 const CONN_COUNT_DIVISOR: f64 = 10;
 
-/** Results of the last call, read by index.ts. */
+/** The skew and MAD of the last statistical score, read by index.ts. */
 export let skew: f64 = 0;
 export let mad: f64 = 0;
-export let totalBars: i32 = 0;
-export let longestRun: i32 = 0;
+/** Non-empty bins and their longest run (wrapping around) of the last histogram. */
+let totalBars: i32 = 0;
+let longestRun: i32 = 0;
 
 /** math.Round(x*1000)/1000, as RITA rounds every score (x is never negative here). */
 @inline function round3(x: f64): f64 {

@@ -1,9 +1,9 @@
-// Order statistics on f64 arrays in linear memory, with no allocation: in-place sorting,
-// medians and quartiles of sorted data, the median absolute deviation of sorted data in one
-// pass, and selection (the k-th smallest) for unsorted scratch data. Callers pass finite
-// numbers only.
+// Order statistics on f64 arrays in linear memory, with no allocation: in-place sorting
+// (quicksort, or a radix sort for whole numbers), medians of sorted data, the median absolute
+// deviation of sorted data in one pass, and selection (the k-th smallest) for unsorted scratch
+// data. Callers pass finite numbers only.
 
-/** Sort n f64 at p ascending, in place (insertion sort below 16 elements, else quicksort). */
+/** Sort n f64 at p ascending, in place: quicksort down to runs of 16, then insertion sort. */
 export function sortF64(p: usize, n: i32): void {
   if (n < 2 || isSorted(p, n)) return;
   quicksort(p, 0, n - 1, false, 0);
@@ -92,9 +92,9 @@ function insertion(p: usize, lo: i32, hi: i32): void {
 /** Partition [lo, hi] around the median of its first, middle and last values without branches
  *  on the data (Lomuto's scheme with an unconditional swap: random data mispredicts every other
  *  comparison otherwise). Returns the pivot's final index: everything before it is smaller, and
- *  everything after it no smaller; with orEqual (the pivot equals a known lower bound of the
- *  range, as in pdqsort) elements equal to the pivot go before it instead, so that the caller
- *  can drop them all at once and runs of duplicates do not make the sort quadratic. */
+ *  everything after it no smaller. When the pivot equals bound, a known lower bound of the range
+ *  (as in pdqsort), the elements equal to it go before it instead and equalLeft is set, so that
+ *  the caller drops them all at once and runs of duplicates do not make the sort quadratic. */
 function partition(p: usize, lo: i32, hi: i32, bounded: bool, bound: f64): i32 {
   const mid = lo + ((hi - lo) >> 1);
   if (at(p, mid) < at(p, lo)) swap(p, mid, lo);
@@ -144,7 +144,7 @@ function quicksort(p: usize, lo: i32, hi: i32, bounded: bool, bound: f64): void 
 }
 
 /** The k-th smallest (0-based) of n f64 at p; reorders p. */
-export function select(p: usize, n: i32, k: i32): f64 {
+function select(p: usize, n: i32, k: i32): f64 {
   let lo = 0;
   let hi = n - 1;
   let bounded = false;

@@ -32,6 +32,8 @@ interface Series {
   times: number[];
   sizes: number[];
   transports: Set<Transport>;
+  /** Whether every contact's size is known (a data burst's is not). */
+  sized: boolean;
   /** Contacts added since the series was last scored. */
   fresh: number;
 }
@@ -46,7 +48,7 @@ export function beaconPeriodic(): Model {
     const key = `${deviceKey}|${endpoint}`;
     let s = pairs.get(key);
     if (s) pairs.delete(key);
-    else s = { deviceKey, device, vni, endpoint, port, hostname, times: [], sizes: [], transports: new Set(), fresh: 0 };
+    else s = { deviceKey, device, vni, endpoint, port, hostname, times: [], sizes: [], transports: new Set(), sized: true, fresh: 0 };
     pairs.set(key, s);
     if (pairs.size > MAX_PAIRS) pairs.delete(pairs.keys().next().value as string);
     s.hostname ??= hostname;
@@ -61,6 +63,7 @@ export function beaconPeriodic(): Model {
       s.sizes.shift();
     }
     s.transports.add(transport);
+    if (transport === 'burst') s.sized = false;
     s.fresh++;
   }
 
@@ -85,7 +88,7 @@ export function beaconPeriodic(): Model {
         due.push(s);
       }
       if (due.length === 0) return;
-      const scores = scorer.score(due.map((s) => ({ times: s.times, sizes: s.sizes })));
+      const scores = scorer.score(due.map((s) => ({ times: s.times, sizes: s.sized ? s.sizes : undefined })));
       due.forEach((s, i) => {
         s.fresh = 0;
         const b = scores[i];
@@ -104,7 +107,7 @@ export function beaconPeriodic(): Model {
             beats: s.times.length, beats_present: Math.round(b.beatsPresent * 100) / 100,
             confidence: Math.round(b.confidence * 1000) / 1000,
             first_seen: new Date(s.times[0] * 1000).toISOString(), last_seen: new Date(s.times[s.times.length - 1] * 1000).toISOString(),
-            bytes_out: s.sizes.reduce((a, x) => a + x, 0), transports: [...s.transports],
+            bytes_out: s.sized ? s.sizes.reduce((a, x) => a + x, 0) : undefined, transports: [...s.transports],
             other_devices: r.others, active_devices: r.active, scored_at: new Date(now * 1000).toISOString(),
           },
           mitre: web ? ['T1071.001'] : ['T1071'],
