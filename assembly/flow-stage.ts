@@ -32,6 +32,8 @@ import {
 } from "./packet";
 
 @inline const SWEEP_EVERY_NS: u64 = 1_000_000_000;
+/** Keeps tunnel uids apart from the uid of an inner flow with the same addresses and ports. */
+@inline const TUNNEL_UID_SALT: u64 = 0x74756e6e656c5f31;
 /** Silence from the originator after which its next payload starts a data burst. */
 @inline const BURST_GAP_NS: u64 = 1_000_000_000;
 
@@ -48,7 +50,8 @@ export function flowStageInit(maxFlows: u32, maxTunnels: u32, shardIndex: u32, s
   shard = shardIndex;
   shards = shardCount;
   flows = new FlowTable(maxFlows, true, Ctr.FLOW_EXPIRED_IDLE, Ctr.FLOW_EVICTED);
-  tunnels = new FlowTable(maxTunnels, shardIndex == 0, Ctr.TUNNEL_EXPIRED, Ctr.TUNNEL_EVICTED);
+  // only shard 0 keeps tunnel sessions (see tunnelSession)
+  tunnels = new FlowTable(shardIndex == 0 ? maxTunnels : 1, true, Ctr.TUNNEL_EXPIRED, Ctr.TUNNEL_EVICTED);
 }
 
 /** Whether payloads go to the application layer (off: the packet path alone, for measurements). */
@@ -153,13 +156,20 @@ function timeoutClass(f: usize, proto: u32): u8 {
   if (proto == PROTO_UDP) historyCheck(f, H_DATA, 0x44 /* D */, fromOrig);
 }
 
-/** Account the tunnel (outer UDP) session that carried this frame; returns its uid hash. */
+/**
+ * The tunnel (outer UDP) session that carried this frame: its uid hash, a function of the outer
+ * addresses and ports alone, so every shard knows an inner flow's parent without tracking the
+ * tunnels; shard 0 alone keeps the sessions (and writes their records). A tunnel that goes idle
+ * and comes back keeps its uid.
+ */
 function tunnelSession(t: i32, ts: u64): u64 {
   const ip = ipLayer(<i32>load<u8>(pkt + P_TUN_IP + t));
   const l4 = l4Layer(<i32>load<u8>(pkt + P_TUN_L4 + t));
   const sport = load<u16>(l4 + L4_SPORT);
   const dport = load<u16>(l4 + L4_DPORT);
   const h = flowHash(ip + IP_SRC, sport, ip + IP_DST, dport, PROTO_UDP, 0);
+  const uid = mix64(h ^ TUNNEL_UID_SALT);
+  if (shard != 0) return uid;
   let idx = tunnels.find(h, <u8>PROTO_UDP, 0, ip + IP_SRC, sport, ip + IP_DST, dport);
   let fromOrig = tunnels.fromOrig;
   if (idx != 0 && tunnels.stale(idx, clock)) {
@@ -173,7 +183,7 @@ function tunnelSession(t: i32, ts: u64): u64 {
     count(Ctr.TUNNEL_SESSIONS);
     const f = tunnels.rec(idx);
     store<u64>(f + FL_FIRST, ts);
-    store<u64>(f + FL_UID, uidOf(f));
+    store<u64>(f + FL_UID, uid);
     store<u8>(f + FL_FLAGS, FLF_TUNNEL);
     store<u8>(f + FL_TUN_KIND, load<u8>(pkt + P_TUN_KIND + t));
     store<u32>(f + FL_VNI, load<u32>(pkt + P_TUN_VNI + (t << 2)));
@@ -183,7 +193,7 @@ function tunnelSession(t: i32, ts: u64): u64 {
   datagram(f, fromOrig, PROTO_UDP);
   if (ts > load<u64>(f + FL_LAST)) store<u64>(f + FL_LAST, ts);
   store<u64>(f + FL_ACTIVE, ts);
-  return load<u64>(f + FL_UID);
+  return uid;
 }
 
 /** Remember the tunnel that carried a packet of this flow (Zeek keeps a set; two fit here). */

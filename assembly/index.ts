@@ -94,11 +94,15 @@ export function inputCapacity(): u32 {
   return toNs(load<u32>(e + (R_LINK << 2)), load<u32>(e + (R_TS_HI << 2)), load<u32>(e + (R_TS_LO << 2)));
 }
 
+@inline function decodeEntry(e: usize, dataPtr: usize, ns: u64): void {
+  decodeFrame(dataPtr + <usize>load<u32>(e + (R_OFFSET << 2)), load<u32>(e + (R_CAPLEN << 2)),
+    load<u32>(e + (R_WIRELEN << 2)), load<u32>(e + (R_LINK << 2)) & 0xffff, ns);
+}
+
 /** Decode record i of the index at indexPtr (frames relative to dataPtr) into the packet info. */
 export function decodeRecord(indexPtr: usize, dataPtr: usize, i: u32): void {
   const e = entry(indexPtr, i);
-  decodeFrame(dataPtr + <usize>load<u32>(e + (R_OFFSET << 2)), load<u32>(e + (R_CAPLEN << 2)),
-    load<u32>(e + (R_WIRELEN << 2)), load<u32>(e + (R_LINK << 2)) & 0xffff, entryNs(e));
+  decodeEntry(e, dataPtr, entryNs(e));
 }
 
 /**
@@ -107,8 +111,10 @@ export function decodeRecord(indexPtr: usize, dataPtr: usize, i: u32): void {
  */
 export function processRecords(indexPtr: usize, dataPtr: usize, from: u32, to: u32): u32 {
   for (let i = from; i < to; i++) {
-    if (!outputRoom() || !advanceClock(entryNs(entry(indexPtr, i)))) return i;
-    decodeRecord(indexPtr, dataPtr, i);
+    const e = entry(indexPtr, i);
+    const ns = entryNs(e);
+    if (!outputRoom() || !advanceClock(ns)) return i;
+    decodeEntry(e, dataPtr, ns);
     flowStage();
   }
   return to;

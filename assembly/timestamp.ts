@@ -4,16 +4,20 @@
 
 @inline const TS_SPLIT: u32 = 1 << 24;
 
-function pow10(n: u32): u64 {
-  let r: u64 = 1;
-  for (let i: u32 = 0; i < n; i++) r *= 10;
-  return r;
+const POW10: StaticArray<u64> = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+  10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000, 1000000000000000,
+  10000000000000000, 100000000000000000, 1000000000000000000, 10000000000000000000];
+
+/** 10^n for n up to 19 (callers check). */
+@inline function pow10(n: u32): u64 {
+  return unchecked(POW10[n]);
 }
 
 export function toNs(linkWord: u32, hi: u32, lo: u32): u64 {
   const res = (linkWord >> 16) & 0xff;
   if ((linkWord & TS_SPLIT) != 0) {
     const frac = <u64>lo;
+    if (res > 19) return <u64>hi * 1_000_000_000;
     const ns = res >= 9 ? frac / pow10(res - 9) : frac * pow10(9 - res);
     return <u64>hi * 1_000_000_000 + ns;
   }

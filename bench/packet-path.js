@@ -27,7 +27,8 @@ function measure(capture, withSuricata) {
   const rows = [{ method: 'raw read', ...raw }, { method: 'index walk', ...walk }];
   for (const workers of WORKERS) {
     log(`${capture.name}: mirrorsense, ${workers} worker${workers > 1 ? 's' : ''}`);
-    rows.push({ method: `mirrorsense ${workers}w`, ...mirrorsense(capture.file, workers) });
+    rows.push({ method: `mirrorsense no-app ${workers}w`, ...mirrorsense(capture.file, workers, ['--no-app']) });
+    rows.push({ method: `mirrorsense app ${workers}w`, ...mirrorsense(capture.file, workers) });
   }
   if (withSuricata) {
     for (const mode of SURICATA_MODES) {
