@@ -6,7 +6,9 @@ import { existsSync } from 'node:fs';
 import { analyze } from './analyze.js';
 import { formatSummary } from './summary.js';
 import { CaptureError } from '../capture/errors.js';
-import { DEFAULT_TIMEOUTS, DEFAULT_MAX_FLOWS, DEFAULT_DEDUP_WINDOW_US } from '../pool/wasm-core.js';
+import {
+  DEFAULT_TIMEOUTS, DEFAULT_MAX_FLOWS, DEFAULT_DEDUP_WINDOW_US, DEFAULT_STREAM_WINDOW, DEFAULT_STREAM_BUFFERS,
+} from '../pool/wasm-core.js';
 import { parseDuration } from '../engine/duration.js';
 
 function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
@@ -83,6 +85,10 @@ export function program(): Command {
     .addOption(new Option('--active-timeout <s>', 'split connections longer than this into several records; 0 = never')
       .default(DEFAULT_TIMEOUTS.active).argParser(nonNegativeInt('--active-timeout')))
     .option('--no-app', 'skip the application layer (HTTP, TLS, DNS, QUIC, MCP): connection records only')
+    .addOption(new Option('--stream-window <bytes>', 'TCP reassembly: bytes held per connection direction for the parsers')
+      .default(DEFAULT_STREAM_WINDOW).argParser(positiveInt('--stream-window', 1 << 20)))
+    .addOption(new Option('--stream-buffers <n>', 'TCP reassembly: buffers per worker (a direction holds one only while bytes wait)')
+      .default(DEFAULT_STREAM_BUFFERS).argParser(positiveInt('--stream-buffers', 1 << 20)))
     .option('--json', 'print the summary as JSON on standard output')
     .option('--no-progress', 'no progress bar (it only shows on a terminal anyway)')
     .action(async (file: string, o) => {
@@ -109,6 +115,8 @@ export function program(): Command {
             genevePort: o.genevePort,
             timeouts: { active: o.activeTimeout },
             appLayer: o.app,
+            streamWindow: o.streamWindow,
+            streamBuffers: o.streamBuffers,
           },
         });
         if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
