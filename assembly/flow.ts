@@ -31,6 +31,8 @@
 @inline export const FL_NEXT: usize = 112;     // u32
 @inline export const FL_HIST_LEN: usize = 116; // u8
 @inline export const FL_TUN_KIND: usize = 117; // u8 for tunnel sessions: TUN_VXLAN / TUN_GENEVE
+@inline export const FL_APP_PROTO: usize = 118; // u8 APP_* (here, on a line every packet touches anyway)
+@inline export const FL_APP_FLAGS: usize = 119; // u8 AF_*
 @inline export const FL_ORIG_DATA: usize = 120; // u64 ns, the originator's last payload (data bursts)
 // lines 2-3: the endpoint blocks (EP_*), originator's then responder's
 @inline export const FL_EP_ORIG: usize = 128;
@@ -40,9 +42,7 @@
 @inline export const FL_PARENT2: usize = 280;  // u64 a second one (the other direction's tunnel)
 @inline export const FL_HIST: usize = 288;     // HIST_MAX history letters
 @inline export const HIST_MAX: usize = 32;
-// line 5 (tail) and lines 6-7: the application layer (app.ts)
-@inline export const FL_APP_PROTO: usize = 336; // u8 APP_*
-@inline export const FL_APP_FLAGS: usize = 337; // u8 AF_*
+// line 5 (tail) and lines 6-7: the application layer (app.ts; its protocol and flags are in line 1)
 @inline export const FL_STREAM_ORIG: usize = 340; // u32 stream buffer (index + 1) holding the originator's pending bytes
 @inline export const FL_STREAM_RESP: usize = 344; // u32 ... the responder's
 @inline export const FL_APP_STATE: usize = 348; // APP_STATE_SIZE bytes for the protocol's own use (both directions)

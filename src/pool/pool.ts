@@ -52,7 +52,7 @@ export class SensorPool {
       };
       // stricterFIFO: a task Piscina cannot hand over at once goes back to the front of the
       // queue, not the end, so a shard runs its tasks in the order they were submitted
-      return new Piscina({ filename, minThreads: 1, maxThreads: 1, idleTimeout: Infinity, stricterFIFO: true, workerData: setup });
+      return new Piscina({ filename, minThreads: 1, maxThreads: 1, idleTimeout: Infinity, stricterFIFO: true, concurrentTasksPerWorker: 4, workerData: setup });
     });
   }
 
