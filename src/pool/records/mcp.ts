@@ -42,6 +42,7 @@ const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Ar
 
 /** JSON-RPC messages in a body: JSON (object or batch), or the data lines of an event stream. */
 function messages(body: string, sse: boolean): Json[] {
+  if (!body.includes('"jsonrpc"')) return [];
   const parse = (text: string): Json[] => {
     try {
       const v: unknown = JSON.parse(text);
