@@ -39,4 +39,19 @@ describe('QUIC Initial → ssl record', () => {
     expect(logs.filter((x) => x._path === 'ssl')).toHaveLength(0);
     expect(counters['quic.auth_failed']).toBe(1);
   });
+
+  it('counts a reason whichever shard holds the flow, and every reason from 0', () => {
+    const bad = Buffer.from(A2_PACKET);
+    bad[600] ^= 0xff;
+    // one flow per capture, on eight ports: some flows belong to a shard other than shard 0
+    for (let port = C.sport; port < C.sport + 8; port++) {
+      const file = writeFrames([{ us: 1e12, data: udpFrame({ ...C, sport: port }, bad) }]);
+      for (const shards of [1, 2, 3]) {
+        // small tables: this makes 48 cores
+        const { counters } = shardRecords(file, { maxFlows: 1024, streamBuffers: 16 }, shards);
+        expect(counters['quic.auth_failed'], `port ${port}, ${shards} shards`).toBe(1);
+        expect(counters['quic.crypto_conflict'], `port ${port}, ${shards} shards`).toBe(0);
+      }
+    }
+  });
 });

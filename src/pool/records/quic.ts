@@ -6,7 +6,7 @@
 import { AppEvent, EventType } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
 import { uidOf } from './common.js';
-import { readInitial, CryptoStream, QuicError } from '../quic.js';
+import { readInitial, CryptoStream, QuicError, type QuicErrorReason } from '../quic.js';
 import { clientHello, ja3, ja4 } from './tls-fingerprints.js';
 import { newSslRecord } from './ssl.js';
 
@@ -16,13 +16,29 @@ interface QuicState {
   stream: CryptoStream;
 }
 
+/** The counter of each reason a client Initial could not be read (../quic.ts says what each means). */
+const REASON_COUNTERS: Record<QuicErrorReason, string> = {
+  'truncated': 'quic.truncated',
+  'not-long-header': 'quic.not_long_header',
+  'unsupported-version': 'quic.unsupported_version',
+  'bad-header': 'quic.bad_header',
+  'auth-failed': 'quic.auth_failed',
+  'bad-frame': 'quic.bad_frame',
+  'crypto-overflow': 'quic.crypto_overflow',
+  'crypto-conflict': 'quic.crypto_conflict',
+  'not-client-hello': 'quic.not_client_hello',
+};
+
 /** Parses a ClientHello (handshake message bytes) with the core; the event, or undefined. */
 export type HelloParser = (hello: Uint8Array) => AppEvent | undefined;
 
 export class QuicTracker implements Tracker {
   private readonly open = new Map<string, QuicState | 'done'>();
   /** quic.* counters: ClientHellos read, and why Initials could not be read, by reason. */
-  readonly counters: Record<string, number> = { 'quic.client_hellos': 0 };
+  readonly counters: Record<string, number> = {
+    'quic.client_hellos': 0,
+    ...Object.fromEntries(Object.values(REASON_COUNTERS).map((name) => [name, 0])),
+  };
 
   constructor(private readonly parseHello: HelloParser) {}
 
@@ -67,8 +83,7 @@ export class QuicTracker implements Tracker {
   }
 
   private count(err: QuicError): void {
-    const name = `quic.${err.reason.replace(/-/g, '_')}`;
-    this.counters[name] = (this.counters[name] ?? 0) + 1;
+    this.counters[REASON_COUNTERS[err.reason]]++;
   }
 }
 
