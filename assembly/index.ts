@@ -15,7 +15,7 @@ import { outputInit, outputRoom, outputPtr as outPtr, outputCount as outCount, o
 import { eventsInit, eventsPtr as evPtr, eventsUsed as evUsed, eventsClear as evClear, FIELD_NAMES, Fld } from "./events";
 import { streamsInit } from "./stream";
 import { dnsInit } from "./dns";
-import { tlsInit, tlsScratch, tlsClientHelloAt } from "./tls";
+import { tlsInit, tlsScratch, tlsClientHelloAt, SCRATCH as TLS_SCRATCH } from "./tls";
 import {
   flowStageInit, flowStage, advanceClock, flushAll, liveFlows as live, setTimeouts as setFlowTimeouts, setAppLayer as setApp,
 } from "./flow-stage";
@@ -156,7 +156,7 @@ export function eventsClear(): void {
 /**
  * ClientHellos that do not come from a TCP stream (QUIC carries them in encrypted Initial
  * packets, which the host decrypts): write the handshake message (u8 type 1, u24 length, body;
- * at most 64 KiB) at tlsScratchPtr(), then call tlsParseClientHello(its length). It appends one
+ * at most TLS_SCRATCH_BYTES) at tlsScratchPtr(), then call tlsParseClientHello(its length). It appends one
  * Ev.TLS_CLIENT_HELLO event to the events region, at the eventsUsed() of before the call, with
  * the flow header all zero (uid, addresses, ports, protocol and time 0): the caller reads it from
  * there and supplies the connection. Returns false (nothing appended) when the bytes are not a
@@ -172,6 +172,9 @@ export function tlsScratchPtr(): usize {
 export function tlsParseClientHello(len: u32): bool {
   return tlsClientHelloAt(len);
 }
+
+/** The largest ClientHello tlsParseClientHello takes: the size of the scratch buffer. */
+export const TLS_SCRATCH_BYTES = <i32>TLS_SCRATCH;
 
 export function fieldCount(): i32 {
   return Fld.COUNT;

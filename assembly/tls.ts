@@ -60,7 +60,7 @@ import { streamWindow } from "./stream";
 @inline const MAX_RECORD: u32 = 16384 + 2048;
 @inline const MSG_HDR: u32 = 4;
 /** The scratch buffer: a stream window's handshake bytes, or a ClientHello from the host. */
-@inline const SCRATCH: u32 = 64 << 10;
+@inline export const SCRATCH: u32 = 64 << 10;
 
 let scratch: usize = 0;
 /** Extension types of the message being read, as on the wire (big-endian u16s). */

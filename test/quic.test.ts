@@ -10,6 +10,9 @@ const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
 import { DCID, A1, A2_HEADER, A2_PAYLOAD, A2_PACKET, CLIENT_HELLO } from './fixtures/rfc9001.js';
 
+/** The CryptoStream bound in these tests (the sensor's is the core's TLS_SCRATCH_BYTES). */
+const LIMIT = 64 << 10;
+
 /** The server_name of a ClientHello (RFC 8446 §4.1.2, RFC 6066 §3), just enough for the tests. */
 function sni(ch: Uint8Array): string | undefined {
   const b = Buffer.from(ch);
@@ -26,7 +29,8 @@ function sni(ch: Uint8Array): string | undefined {
 }
 
 /** The ClientHello from datagrams fed in order through readInitial and one CryptoStream. */
-function clientHello(datagrams: Uint8Array[], stream = new CryptoStream()): Uint8Array | QuicError | null {
+function clientHello(datagrams: Uint8Array[]): Uint8Array | QuicError | null {
+  const stream = new CryptoStream(LIMIT);
   let result: Uint8Array | QuicError | null = null;
   let keyDcid: Uint8Array | undefined;
   for (const d of datagrams) {
@@ -74,7 +78,7 @@ describe('RFC 9001 Appendix A', () => {
     expect(p.crypto[0].offset).toBe(0);
     expect(Buffer.from(p.crypto[0].data).equals(CLIENT_HELLO)).toBe(true);
 
-    const ch = new CryptoStream().push(p.crypto[0]);
+    const ch = new CryptoStream(LIMIT).push(p.crypto[0]);
     expect(ch).toBeInstanceOf(Uint8Array);
     expect(Buffer.from(ch as Uint8Array).equals(CLIENT_HELLO)).toBe(true);
     expect(sni(ch as Uint8Array)).toBe('example.com');
@@ -136,7 +140,7 @@ describe('CryptoStream', () => {
   const frame = (offset: number, data: Uint8Array) => ({ offset, data });
 
   it('accepts retransmitted and overlapping data, and keeps nothing past the ClientHello', () => {
-    const s = new CryptoStream();
+    const s = new CryptoStream(LIMIT);
     expect(s.push(frame(50, CLIENT_HELLO.subarray(50, 150)))).toBeNull();
     expect(s.push(frame(50, CLIENT_HELLO.subarray(50, 150)))).toBeNull();
     expect(s.push(frame(0, CLIENT_HELLO.subarray(0, 60)))).toBeNull();
@@ -147,7 +151,7 @@ describe('CryptoStream', () => {
   });
 
   it('reports data that differs from what was received at the same offset', () => {
-    const s = new CryptoStream();
+    const s = new CryptoStream(LIMIT);
     s.push(frame(0, CLIENT_HELLO.subarray(0, 100)));
     const changed = Buffer.from(CLIENT_HELLO.subarray(90, 200));
     changed[5] ^= 1;
@@ -159,15 +163,15 @@ describe('CryptoStream', () => {
   });
 
   it('is bounded: data or a ClientHello beyond the limit is an error', () => {
-    expect((new CryptoStream().push(frame(65530, Buffer.alloc(10))) as QuicError).reason).toBe('crypto-overflow');
-    expect((new CryptoStream().push(frame(2 ** 62 - 2, Buffer.alloc(1))) as QuicError).reason).toBe('crypto-overflow');
+    expect((new CryptoStream(LIMIT).push(frame(LIMIT - 6, Buffer.alloc(10))) as QuicError).reason).toBe('crypto-overflow');
+    expect((new CryptoStream(LIMIT).push(frame(2 ** 62 - 2, Buffer.alloc(1))) as QuicError).reason).toBe('crypto-overflow');
     const big = new CryptoStream(1024).push(frame(0, Buffer.from([1, 0, 0x04, 0x00])));
     expect((big as QuicError).reason).toBe('crypto-overflow');
     expect((big as QuicError).detail).toContain('1028-byte ClientHello');
   });
 
   it('wants a ClientHello first', () => {
-    const e = new CryptoStream().push(frame(0, Buffer.from([2, 0, 0, 4, 1, 2, 3, 4])));
+    const e = new CryptoStream(LIMIT).push(frame(0, Buffer.from([2, 0, 0, 4, 1, 2, 3, 4])));
     expect((e as QuicError).reason).toBe('not-client-hello');
   });
 

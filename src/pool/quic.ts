@@ -300,7 +300,7 @@ export class CryptoStream {
   private end = -1;
   private result: Uint8Array | QuicError | null = null;
 
-  constructor(readonly limit = 64 * 1024) {}
+  constructor(readonly limit: number) {}
 
   push(frame: CryptoFrame): Uint8Array | QuicError | null {
     if (this.result !== null || frame.data.length === 0) return this.result;

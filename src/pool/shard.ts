@@ -7,9 +7,6 @@ import { Slab } from '../capture/slab.js';
 import { WasmCore, CoreOptions } from './wasm-core.js';
 import { ConnReader, ConnRecord } from './conn-record.js';
 import { EventReader, AppEvent } from './app-events.js';
-
-/** The core's TLS scratch buffer (assembly/tls.ts): the largest ClientHello it takes. */
-const TLS_SCRATCH = 64 * 1024;
 import { AppRecords, AppRecord } from './app-records.js';
 
 /** Everything a shard writes: connection records and application records. */
@@ -20,6 +17,8 @@ export class Shard {
   private readonly reader: ConnReader;
   private readonly events: EventReader;
   private readonly app: AppRecords;
+  /** The core's TLS scratch buffer: the largest ClientHello it takes from outside TCP. */
+  private readonly tlsScratchBytes: number;
   /** Records finished so far (also those not turned into objects). */
   records = 0;
 
@@ -27,7 +26,8 @@ export class Shard {
     this.core = new WasmCore(opts);
     this.reader = new ConnReader(this.core);
     this.events = new EventReader(this.core);
-    this.app = new AppRecords((hello) => this.parseClientHello(hello));
+    this.tlsScratchBytes = this.core.constant('TLS_SCRATCH_BYTES');
+    this.app = new AppRecords({ maxBytes: this.tlsScratchBytes, parse: (hello) => this.parseClientHello(hello) });
   }
 
   /**
@@ -59,7 +59,7 @@ export class Shard {
   /** A ClientHello that did not come over TCP (QUIC): through the core's TLS parser. */
   private parseClientHello(hello: Uint8Array): AppEvent | undefined {
     const ex = this.core.exports;
-    if (hello.length > TLS_SCRATCH) return undefined;
+    if (hello.length > this.tlsScratchBytes) return undefined;
     const before = ex.eventsUsed() >>> 0;
     this.core.bytes.set(hello, ex.tlsScratchPtr() >>> 0);
     if (!ex.tlsParseClientHello(hello.length)) return undefined;

@@ -29,8 +29,13 @@ const REASON_COUNTERS: Record<QuicErrorReason, string> = {
   'not-client-hello': 'quic.not_client_hello',
 };
 
-/** Parses a ClientHello (handshake message bytes) with the core; the event, or undefined. */
-export type HelloParser = (hello: Uint8Array) => AppEvent | undefined;
+/** The core's TLS parser, for the ClientHellos that QUIC carries. */
+export interface HelloParser {
+  /** The largest ClientHello it takes, in bytes: the bound of every CRYPTO stream. */
+  readonly maxBytes: number;
+  /** Parses a ClientHello (handshake message bytes); the event, or undefined. */
+  parse(hello: Uint8Array): AppEvent | undefined;
+}
 
 export class QuicTracker implements Tracker {
   private readonly open = new Map<string, QuicState | 'done'>();
@@ -40,7 +45,7 @@ export class QuicTracker implements Tracker {
     ...Object.fromEntries(Object.values(REASON_COUNTERS).map((name) => [name, 0])),
   };
 
-  constructor(private readonly parseHello: HelloParser) {}
+  constructor(private readonly hello: HelloParser) {}
 
   handles(type: number): boolean {
     return type === EventType.QUIC_INITIAL;
@@ -51,7 +56,7 @@ export class QuicTracker implements Tracker {
     let st = this.open.get(uid);
     if (st === 'done') return;
     if (!st) {
-      st = { stream: new CryptoStream() };
+      st = { stream: new CryptoStream(this.hello.maxBytes) };
       this.open.set(uid, st);
     }
     const packet = e.fields.get('packet')?.[0];
@@ -68,7 +73,7 @@ export class QuicTracker implements Tracker {
           this.count(r);
           return;
         }
-        const hello = this.parseHello(r);
+        const hello = this.hello.parse(r);
         if (hello) {
           this.counters['quic.client_hellos']++;
           out.push(record(e, hello));
