@@ -15,7 +15,6 @@ const SAMPLE = 16;
 /** The largest stream offset + length a CRYPTO frame may reach (RFC 9000 §19.6). */
 const MAX_OFFSET = 2 ** 62 - 1;
 const EMPTY = new Uint8Array(0);
-const UTF8 = new TextDecoder();
 
 export type QuicErrorReason =
   /** A field runs past the end of the datagram, or the packet past its Length. */
@@ -110,27 +109,18 @@ export interface CryptoFrame {
   data: Uint8Array;
 }
 
-export interface ConnectionClose {
-  errorCode: number;
-  frameType: number;
-  reason: string;
-}
-
 export interface InitialPacket {
-  dcid: Uint8Array;
-  scid: Uint8Array;
-  token: Uint8Array;
   /** As sent (truncated): the full number for a passive reader without earlier packets. */
   packetNumber: number;
   /** The CRYPTO frames, in packet order. */
   crypto: CryptoFrame[];
-  /** The first CONNECTION_CLOSE frame, if any. */
-  close?: ConnectionClose;
 }
 
 export interface InitialRead {
   /** The Initial packets decrypted, in datagram order. */
   packets: InitialPacket[];
+  /** The keys they were decrypted with (those given, or derived here), when any packet was. */
+  keys?: InitialKeys;
   /** Why reading stopped, if it stopped at bad input: the packets before it are good. */
   error?: QuicError;
 }
@@ -138,17 +128,17 @@ export interface InitialRead {
 /**
  * The client Initial packets of one UDP datagram, decrypted and their frames read. Coalesced
  * 0-RTT and Handshake packets are skipped; reading ends quietly at a short header packet, a Retry,
- * trailing padding, or a packet for another connection ID (RFC 9000 §12.2). `keyDcid` is the
- * Destination Connection ID of the connection's first client Initial, once the caller has one
- * (the client may change it later, the keys stay); by default, that of this datagram's first
- * packet. Every byte returned is a copy: the datagram may be reused. Allocations are bounded by
- * the datagram's size.
+ * trailing padding, or a packet for another connection ID (RFC 9000 §12.2). `keys` are those of
+ * the connection (from the Destination Connection ID of its first client Initial: the client may
+ * change the DCID later, the keys stay), once the caller has them from an earlier read; by
+ * default, they are derived from this datagram's first DCID. No byte returned is the datagram's:
+ * it may be reused. Allocations are bounded by the datagram's size.
  */
-export function readInitial(datagram: Uint8Array, keyDcid?: Uint8Array): InitialRead {
+export function readInitial(datagram: Uint8Array, keys?: InitialKeys): InitialRead {
   const packets: InitialPacket[] = [];
-  const fail = (reason: QuicErrorReason, detail: string): InitialRead => ({ packets, error: new QuicError(reason, detail) });
+  const done = (error?: QuicError): InitialRead => (packets.length > 0 ? { packets, keys, error } : { packets, error });
+  const fail = (reason: QuicErrorReason, detail: string) => done(new QuicError(reason, detail));
   if (datagram.length === 0) return fail('truncated', 'empty datagram');
-  let keys: InitialKeys | undefined;
   let firstDcid: Uint8Array | undefined;
   let pos = 0;
   while (pos < datagram.length) {
@@ -171,7 +161,7 @@ export function readInitial(datagram: Uint8Array, keyDcid?: Uint8Array): Initial
       if (!cid) return fail('truncated', `datagram ends in the ${name} connection ID`);
       cids.push(cid);
     }
-    const [dcid, scid] = cids;
+    const dcid = cids[0];
     if (firstDcid === undefined) firstDcid = dcid;
     else if (Buffer.compare(dcid, firstDcid) !== 0) break;
     const type = (first >> 4) & 3;
@@ -188,15 +178,14 @@ export function readInitial(datagram: Uint8Array, keyDcid?: Uint8Array): Initial
     pos = end;
     if (type !== 0) continue; // 0-RTT, Handshake: not readable with Initial keys
     if (length < 4 + SAMPLE) return fail('bad-header', `packet Length ${length} is too short for the header protection sample`);
-    keys ??= initialKeys(keyDcid ?? dcid);
+    keys ??= initialKeys(dcid);
     const opened = open(datagram, start, pnOffset, end, keys);
-    if (opened instanceof QuicError) return { packets, error: opened };
-    const frames = readFrames(opened.payload);
-    if (frames instanceof QuicError) return { packets, error: frames };
-    // copies (new Uint8Array, not slice(): on a Buffer, slice() is a view)
-    packets.push({ dcid: new Uint8Array(dcid), scid: new Uint8Array(scid), token: new Uint8Array(token), packetNumber: opened.packetNumber, ...frames });
+    if (opened instanceof QuicError) return done(opened);
+    const crypto = readFrames(opened.payload);
+    if (crypto instanceof QuicError) return done(crypto);
+    packets.push({ packetNumber: opened.packetNumber, crypto });
   }
-  return { packets };
+  return done();
 }
 
 function hex(n: number, digits: number): string {
@@ -233,13 +222,12 @@ function open(d: Uint8Array, start: number, pnOffset: number, end: number, keys:
   return { packetNumber: pn, payload };
 }
 
-/** The frames of a decrypted Initial payload (RFC 9000 §12.4, §19). */
-function readFrames(p: Buffer): { crypto: CryptoFrame[]; close?: ConnectionClose } | QuicError {
+/** The CRYPTO frames of a decrypted Initial payload, the others checked and skipped (RFC 9000 §12.4, §19). */
+function readFrames(p: Buffer): CryptoFrame[] | QuicError {
   const bad = (detail: string) => new QuicError('bad-frame', detail);
   if (p.length === 0) return bad('a packet without frames');
   const r = new Reader(p, 0, p.length);
   const crypto: CryptoFrame[] = [];
-  let close: ConnectionClose | undefined;
   while (r.pos < r.end) {
     const at = r.pos;
     const type = r.varint();
@@ -266,12 +254,11 @@ function readFrames(p: Buffer): { crypto: CryptoFrame[]; close?: ConnectionClose
         crypto.push({ offset, data });
         break;
       }
-      case 0x1c: { // CONNECTION_CLOSE (transport); 0x1d, the application's, is not allowed here
+      case 0x1c: { // CONNECTION_CLOSE (transport), skipped; 0x1d, the application's, is not allowed here
         const errorCode = r.varint();
         const frameType = r.varint();
         const reason = r.bytes(r.varint());
         if (errorCode < 0 || frameType < 0 || !reason) return bad(`CONNECTION_CLOSE frame at byte ${at} runs past the payload`);
-        close ??= { errorCode, frameType, reason: UTF8.decode(reason) };
         break;
       }
       default:
@@ -280,7 +267,7 @@ function readFrames(p: Buffer): { crypto: CryptoFrame[]; close?: ConnectionClose
           : bad(`frame type 0x${type.toString(16)} at byte ${at} is not allowed in an Initial packet`);
     }
   }
-  return close ? { crypto, close } : { crypto };
+  return crypto;
 }
 
 /**

@@ -6,13 +6,13 @@
 import { AppEvent, EventType } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
 import { uidOf } from './common.js';
-import { readInitial, CryptoStream, QuicError, type QuicErrorReason } from '../quic.js';
+import { readInitial, CryptoStream, QuicError, type QuicErrorReason, type InitialKeys } from '../quic.js';
 import { clientHello, ja3, ja4 } from './tls-fingerprints.js';
 import { newSslRecord } from './ssl.js';
 
 interface QuicState {
-  /** The DCID of the client's first Initial: the keys of every later one derive from it. */
-  keyDcid?: Uint8Array;
+  /** The keys of the client's first Initial read (from its DCID): every later one has them too. */
+  keys?: InitialKeys;
   stream: CryptoStream;
 }
 
@@ -61,9 +61,9 @@ export class QuicTracker implements Tracker {
     }
     const packet = e.fields.get('packet')?.[0];
     if (!Buffer.isBuffer(packet)) return;
-    const read = readInitial(packet, st.keyDcid);
+    const read = readInitial(packet, st.keys);
     if (read.error) this.count(read.error);
-    st.keyDcid ??= read.packets[0]?.dcid;
+    st.keys ??= read.keys;
     for (const p of read.packets) {
       for (const frame of p.crypto) {
         const r = st.stream.push(frame);
