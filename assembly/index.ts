@@ -21,14 +21,22 @@ import {
 } from "./flow-stage";
 import * as F from "./flow";
 
-// Slab index entry, mirrored from src/capture/slab.ts (RECORD_WORDS u32 per frame).
-@inline const RECORD_WORDS: usize = 8;
+// Slab index entry, as src/capture/slab.ts writes it (RECORD_WORDS u32 per frame); exported as
+// REC_*, which the host checks against its own layout when it instantiates the core.
+@inline const RECORD_WORDS: usize = 6;
 @inline const R_OFFSET: usize = 0;
 @inline const R_CAPLEN: usize = 1;
 @inline const R_WIRELEN: usize = 2;
 @inline const R_LINK: usize = 3;
 @inline const R_TS_HI: usize = 4;
 @inline const R_TS_LO: usize = 5;
+export const REC_WORDS = <i32>RECORD_WORDS;
+export const REC_OFFSET = <i32>R_OFFSET;
+export const REC_CAPLEN = <i32>R_CAPLEN;
+export const REC_WIRELEN = <i32>R_WIRELEN;
+export const REC_LINK = <i32>R_LINK;
+export const REC_TS_HI = <i32>R_TS_HI;
+export const REC_TS_LO = <i32>R_TS_LO;
 
 let inputBase: usize = 0;
 let inputBytes: usize = 0;

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CaptureError, type CaptureErrorCode } from '../src/capture/errors.js';
 import { MIN_DATA_CAPACITY, openCaptureFile, type CaptureFormat } from '../src/capture/file-source.js';
-import { Hdr, Rec, Slab, TS_SPLIT, linkWord } from '../src/capture/slab.js';
+import { Rec, Slab, TS_SPLIT, linkWord } from '../src/capture/slab.js';
 import { PcapngBuilder, concat, frameBytes, pcapRecordSize, writePcap, type PcapRecord } from './helpers/capture-writer.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -27,13 +27,11 @@ function tempFile(bytes: Uint8Array): string {
 }
 
 interface Frame {
-  frame: number;
   caplen: number;
   wirelen: number;
   link: number;
   tsHi: number;
   tsLo: number;
-  iface: number;
   data: Uint8Array;
 }
 
@@ -58,14 +56,13 @@ function readAll(file: string, dataCapacity = 1 << 20, maxRecords = 4096): ReadR
     for (let n = src.fill(slab); n > 0; n = src.fill(slab)) {
       expect(slab.records).toBe(n);
       expect(n).toBeLessThanOrEqual(maxRecords);
-      expect(slab.words[Hdr.FIRST_FRAME]).toBe(frames.length + 1);
       for (let i = 0; i < n; i++) {
         const offset = slab.rec(i, Rec.OFFSET);
         const caplen = slab.rec(i, Rec.CAPLEN);
         expect(offset + caplen).toBeLessThanOrEqual(slab.dataBytes);
         frames.push({
-          frame: slab.rec(i, Rec.FRAME), caplen, wirelen: slab.rec(i, Rec.WIRELEN), link: slab.rec(i, Rec.LINK),
-          tsHi: slab.rec(i, Rec.TS_HI), tsLo: slab.rec(i, Rec.TS_LO), iface: slab.rec(i, Rec.IFACE),
+          caplen, wirelen: slab.rec(i, Rec.WIRELEN), link: slab.rec(i, Rec.LINK),
+          tsHi: slab.rec(i, Rec.TS_HI), tsLo: slab.rec(i, Rec.TS_LO),
           data: slab.data.slice(offset, offset + caplen),
         });
       }
@@ -124,7 +121,6 @@ describe('corpus: every capture matches tshark', () => {
     expect(r.error).toBeNull();
     expect(r.format).toBe('pcap');
     expect(r.frames.length).toBe(truth.length);
-    expect(r.frames.map((f) => f.frame)).toEqual(truth.map((t) => Number(t['frame.number'])));
     expect(r.frames.map((f) => f.wirelen)).toEqual(truth.map((t) => Number(t['frame.len'])));
     expect(r.frames.map((f) => f.caplen)).toEqual(extra.map((t) => Number(t['frame.cap_len'])));
     expect(r.bytesConsumed).toBe(r.bytesTotal);
@@ -162,8 +158,8 @@ describe('classic pcap', () => {
         expect(r.error).toBeNull();
         expect(r.format).toBe('pcap');
         expect(r.frames).toEqual(recs.map((rec, i) => ({
-          frame: i + 1, caplen: rec.data.length, wirelen: rec.wirelen ?? rec.data.length,
-          link: linkWord(105, nano ? 9 : 6, true), tsHi: rec.tsSec, tsLo: rec.tsFrac, iface: 0, data: rec.data,
+          caplen: rec.data.length, wirelen: rec.wirelen ?? rec.data.length,
+          link: linkWord(105, nano ? 9 : 6, true), tsHi: rec.tsSec, tsLo: rec.tsFrac, data: rec.data,
         })));
         expect(r.frames[0]!.link & TS_SPLIT).toBe(TS_SPLIT);
         expect(r.bytesConsumed).toBe(r.bytesTotal);
@@ -211,14 +207,14 @@ describe('pcapng', () => {
       return { tsHi: Number(u >> 32n), tsLo: Number(u & 0xffffffffn) };
     };
     expect(r.frames).toEqual([
-      { frame: 1, caplen: 60, wirelen: 60, link: linkWord(1, 6, false), tsHi: 0x0005e0a1, tsLo: 0x12345678, iface: 0, data: frameBytes(60, 1) },
-      { frame: 2, caplen: 97, wirelen: 1500, link: linkWord(101, 9, false), tsHi: 0x17a0bc11, tsLo: 0xdeadbeef, iface: 1, data: frameBytes(97, 2) },
+      { caplen: 60, wirelen: 60, link: linkWord(1, 6, false), tsHi: 0x0005e0a1, tsLo: 0x12345678, data: frameBytes(60, 1) },
+      { caplen: 97, wirelen: 1500, link: linkWord(101, 9, false), tsHi: 0x17a0bc11, tsLo: 0xdeadbeef, data: frameBytes(97, 2) },
       // SPB: previous packet's timestamp and resolution, interface 0's link type.
-      { frame: 3, caplen: 42, wirelen: 42, link: linkWord(1, 9, false), tsHi: 0x17a0bc11, tsLo: 0xdeadbeef, iface: 0, data: frameBytes(42, 3) },
-      { frame: 4, caplen: 62, wirelen: 200, link: linkWord(113, 0x80 | 20, false), tsHi: 1, tsLo: 2, iface: 0, data: frameBytes(62, 4) },
-      { frame: 5, caplen: 62, wirelen: 300, link: linkWord(113, 0x80 | 20, false), tsHi: 1, tsLo: 2, iface: 0, data: frameBytes(62, 5) },
-      { frame: 6, caplen: 1, wirelen: 1, link: linkWord(1, 6, false), ...ticks((5n << 32n) + 0xfffffff0n + 1000n * 10n ** 6n), iface: 1, data: frameBytes(1, 6) },
-      { frame: 7, caplen: 20, wirelen: 20, link: linkWord(228, 9, false), ...ticks(0n), iface: 2, data: frameBytes(20, 7) },
+      { caplen: 42, wirelen: 42, link: linkWord(1, 9, false), tsHi: 0x17a0bc11, tsLo: 0xdeadbeef, data: frameBytes(42, 3) },
+      { caplen: 62, wirelen: 200, link: linkWord(113, 0x80 | 20, false), tsHi: 1, tsLo: 2, data: frameBytes(62, 4) },
+      { caplen: 62, wirelen: 300, link: linkWord(113, 0x80 | 20, false), tsHi: 1, tsLo: 2, data: frameBytes(62, 5) },
+      { caplen: 1, wirelen: 1, link: linkWord(1, 6, false), ...ticks((5n << 32n) + 0xfffffff0n + 1000n * 10n ** 6n), data: frameBytes(1, 6) },
+      { caplen: 20, wirelen: 20, link: linkWord(228, 9, false), ...ticks(0n), data: frameBytes(20, 7) },
     ]);
     expect(r.frames.every((f) => (f.link & TS_SPLIT) === 0)).toBe(true);
     expect(r.bytesConsumed).toBe(r.bytesTotal);
@@ -240,8 +236,8 @@ function makePcap(sizes: number[], le: boolean): Made {
   return {
     bytes: writePcap({ le }, recs),
     frames: recs.map((rec, i) => ({
-      frame: i + 1, caplen: rec.data.length, wirelen: rec.data.length, link: linkWord(1, 6, true),
-      tsHi: rec.tsSec, tsLo: rec.tsFrac, iface: 0, data: rec.data,
+      caplen: rec.data.length, wirelen: rec.data.length, link: linkWord(1, 6, true),
+      tsHi: rec.tsSec, tsLo: rec.tsFrac, data: rec.data,
     })),
     largestRecord: Math.max(MIN_DATA_CAPACITY, ...sizes.map(pcapRecordSize)),
   };
@@ -260,7 +256,7 @@ function makePcapng(sizes: number[], junk: (number | null)[], le: boolean): Made
   return {
     bytes: b.build(),
     frames: sizes.map((n, i) => ({
-      frame: i + 1, caplen: n, wirelen: n, link: linkWord(1, 9, false), tsHi: i, tsLo: i * 3, iface: 0, data: frameBytes(n, i),
+      caplen: n, wirelen: n, link: linkWord(1, 9, false), tsHi: i, tsLo: i * 3, data: frameBytes(n, i),
     })),
     largestRecord: largest,
   };

@@ -22,7 +22,7 @@ export interface CaptureSource {
   readonly frames: number;
   /**
    * Fills the slab with the next frames (until its data region or its index is full) and returns
-   * how many; 0 means end of file. Sets the slab header: RECORDS, DATA_BYTES, FIRST_FRAME. A fault
+   * how many; 0 means end of file. Sets the slab header: RECORDS, DATA_BYTES. A fault
    * found after some good frames is thrown (CaptureError) by the next call, once they are
    * delivered, and by every call after it.
    */
@@ -65,14 +65,12 @@ export class SlabCursor {
   /** True when no byte of the file follows data[end - 1]. */
   eof = false;
   records = 0;
-  /** Frame number of the next record. */
-  frame = 1;
   /** File bytes after `end` the parser wants discarded (then pos === end). */
   skip = 0;
   error: CaptureError | null = null;
 
   /** Appends one index entry; the frame is `caplen` bytes at data[offset]. */
-  record(offset: number, caplen: number, wirelen: number, link: number, tsHi: number, tsLo: number, iface: number): void {
+  record(offset: number, caplen: number, wirelen: number, link: number, tsHi: number, tsLo: number): void {
     const words = this.words;
     const w = INDEX_WORD + this.records * RECORD_WORDS;
     words[w + Rec.OFFSET] = offset;
@@ -81,8 +79,6 @@ export class SlabCursor {
     words[w + Rec.LINK] = link;
     words[w + Rec.TS_HI] = tsHi;
     words[w + Rec.TS_LO] = tsLo;
-    words[w + Rec.FRAME] = this.frame++;
-    words[w + Rec.IFACE] = iface;
     this.records++;
   }
 }
@@ -133,7 +129,6 @@ class FileSource implements CaptureSource {
     c.words = slab.words;
     c.maxRecords = slab.maxRecords;
     c.records = 0;
-    c.frame = this.delivered + 1;
     // Blocks that hold no frame (interfaces, statistics, skipped blocks) can fill a whole region:
     // keep going until a frame, a fault or the end of the file.
     do {
@@ -144,7 +139,6 @@ class FileSource implements CaptureSource {
     const words = slab.words;
     words[Hdr.RECORDS] = c.records;
     words[Hdr.DATA_BYTES] = c.pos;
-    words[Hdr.FIRST_FRAME] = this.delivered + 1;
     this.delivered += c.records;
     if (c.error) {
       this.failure = c.error;

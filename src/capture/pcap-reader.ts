@@ -71,7 +71,7 @@ export class PcapReader implements RecordParser {
         break;
       }
       c.record(pos + RECORD_HEADER, caplen, view.getUint32(pos + 12, le), link,
-        view.getUint32(pos, le), view.getUint32(pos + 4, le), 0);
+        view.getUint32(pos, le), view.getUint32(pos + 4, le));
       pos += RECORD_HEADER + caplen;
     }
     c.pos = pos;

@@ -100,7 +100,7 @@ export class PcapngReader implements RecordParser {
     this.lastHi = hi;
     this.lastLo = lo >>> 0;
     this.lastResol = (link >>> 16) & 0xff;
-    c.record(pos + 28, caplen, view.getUint32(pos + 24, le), link, hi, this.lastLo, iface);
+    c.record(pos + 28, caplen, view.getUint32(pos + 24, le), link, hi, this.lastLo);
   }
 
   /**
@@ -185,7 +185,7 @@ export class PcapngReader implements RecordParser {
         c.error = new CaptureError('E_CAPTURE_CORRUPT', at, `corrupt simple packet block at byte ${at}: ${caplen} frame bytes exceed the ${MAX_FRAME}-byte maximum`);
         return -1;
       }
-      c.record(pos + 12, caplen, wirelen, linkWord(this.ifLink[0]!, this.lastResol, false), this.lastHi, this.lastLo, 0);
+      c.record(pos + 12, caplen, wirelen, linkWord(this.ifLink[0]!, this.lastResol, false), this.lastHi, this.lastLo);
     } else if (type === IDB) {
       if (len < MIN_IDB) return this.tooShort(c, at, type, len, MIN_IDB);
       if (!this.addInterface(c, pos, len)) return -1;

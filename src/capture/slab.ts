@@ -2,24 +2,23 @@
 // copying. Capture sources fill it; workers copy it into their WASM memory once per batch.
 //
 // Layout (all little-endian, offsets in bytes):
-//   [0, INDEX_OFFSET)                      header: u32 records, u32 dataBytes, u32 firstFrame
-//   [INDEX_OFFSET, dataOffset)             index: RECORD_WORDS u32 per frame (see Rec below)
+//   [0, HEADER_BYTES)                      header: u32 records, u32 dataBytes (see Hdr below)
+//   [HEADER_BYTES, dataOffset)             index: RECORD_WORDS u32 per frame (see Rec below)
 //   [dataOffset, dataOffset + dataBytes)   frame bytes, at the offsets the index gives
 //
-// An index entry (RECORD_WORDS u32):
+// An index entry (RECORD_WORDS u32), as the WASM core reads it (WasmCore checks its REC_* exports):
 //   Rec.OFFSET   byte offset of the frame inside the data region
 //   Rec.CAPLEN   bytes captured
 //   Rec.WIRELEN  bytes on the wire
 //   Rec.LINK     link type (low 16 bits) | timestamp resolution (bits 16..23) | TS_SPLIT (bit 24)
 //   Rec.TS_HI    TS_SPLIT: seconds;  otherwise the high 32 bits of a 64-bit count of ticks
 //   Rec.TS_LO    TS_SPLIT: fraction; otherwise the low 32 bits
-//   Rec.FRAME    frame number in the capture, counting from 1
-//   Rec.IFACE    interface index (pcapng), 0 otherwise
 // The resolution byte is pcapng's if_tsresol: high bit clear = 10^-n s, set = 2^-n s. The WASM
 // core turns the pair into nanoseconds with 64-bit integers, which JS numbers cannot hold exactly.
+// A frame's number in the capture is the count of frames in the slabs before it, plus its index.
 
 export const HEADER_BYTES = 64;
-export const RECORD_WORDS = 8;
+export const RECORD_WORDS = 6;
 export const RECORD_BYTES = RECORD_WORDS * 4;
 export const TS_SPLIT = 1 << 24;
 
@@ -30,11 +29,9 @@ export const Rec = {
   LINK: 3,
   TS_HI: 4,
   TS_LO: 5,
-  FRAME: 6,
-  IFACE: 7,
 } as const;
 
-export const Hdr = { RECORDS: 0, DATA_BYTES: 1, FIRST_FRAME: 2 } as const;
+export const Hdr = { RECORDS: 0, DATA_BYTES: 1 } as const;
 
 /** Link type word for the index: link type, timestamp resolution, split flag. */
 export function linkWord(linkType: number, tsresol: number, split: boolean): number {
@@ -73,6 +70,6 @@ export class Slab {
     return this.words[HEADER_BYTES / 4 + i * RECORD_WORDS + w];
   }
 
-  /** Bytes that must be copied into a worker's WASM memory: header, index in use, data in use. */
+  /** Bytes of the index in use: what a worker copies into its WASM memory, with the data in use. */
   get usedIndexBytes(): number { return this.records * RECORD_BYTES; }
 }

@@ -1,11 +1,12 @@
 // The AssemblyScript core (build/core.wasm) in this thread: instantiated once, one input region
 // that a whole slab is copied into per batch, typed views rebuilt only when memory grows (as
 // undici does around llhttp). Offsets of everything the host reads come from the module's own
-// exported constants, never from numbers written here.
+// exported constants, never from numbers written here; the slab index layout, which the host
+// writes and the core reads, is checked against the core's at instantiation.
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Slab, RECORD_BYTES, HEADER_BYTES } from '../capture/slab.js';
+import { Slab, RECORD_WORDS, RECORD_BYTES, HEADER_BYTES, Rec } from '../capture/slab.js';
 import { LIKELY_SERVER_PORTS } from './server-ports.js';
 
 /** The core: build/core.wasm, or another build named by MIRRORSENSE_CORE_WASM (for development). */
@@ -115,6 +116,10 @@ export class WasmCore {
       },
     });
     this.exports = instance.exports as Exports;
+    for (const [name, word] of Object.entries({ WORDS: RECORD_WORDS, ...Rec })) {
+      const core = this.constant(`REC_${name}`);
+      if (core !== word) throw new Error(`slab index layout: the core has REC_${name} ${core}, src/capture/slab.ts ${word}`);
+    }
     this.maxRecords = opts.maxRecords;
     this.dataCapacity = opts.dataCapacity;
     const indexBytes = opts.maxRecords * RECORD_BYTES;

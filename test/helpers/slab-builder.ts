@@ -19,11 +19,9 @@ export function slabOf(frames: TestFrame[]): Slab {
     slab.words[w + Rec.LINK] = linkWord(f.link, 6, true);
     slab.words[w + Rec.TS_HI] = Math.floor(us / 1e6);
     slab.words[w + Rec.TS_LO] = us % 1e6;
-    slab.words[w + Rec.FRAME] = i + 1;
     off += f.data.length;
   });
   slab.words[Hdr.RECORDS] = frames.length;
   slab.words[Hdr.DATA_BYTES] = off;
-  slab.words[Hdr.FIRST_FRAME] = 1;
   return slab;
 }
