@@ -22,7 +22,7 @@ import { linkWord } from './slab.js';
 export const PCAPNG_MAGIC = 0x0a0d0d0a;
 
 /** Interfaces accepted in one section (OPB interface ids are 16 bits). */
-export const MAX_INTERFACES = 65536;
+const MAX_INTERFACES = 65536;
 
 const SHB = PCAPNG_MAGIC;
 const IDB = 1;

@@ -48,6 +48,7 @@ export class Slab {
   /** The data region. */
   readonly data: Uint8Array;
 
+  /** A new slab, or with `sab`, the views of one received from another thread. */
   constructor(dataCapacity: number, maxRecords: number, sab?: SharedArrayBuffer) {
     this.maxRecords = maxRecords;
     this.dataOffset = HEADER_BYTES + maxRecords * RECORD_BYTES;
@@ -55,11 +56,6 @@ export class Slab {
     this.sab = sab ?? new SharedArrayBuffer(this.dataOffset + dataCapacity);
     this.words = new Uint32Array(this.sab, 0, this.dataOffset / 4);
     this.data = new Uint8Array(this.sab, this.dataOffset, dataCapacity);
-  }
-
-  /** Rebuild the views of a slab received from another thread. */
-  static from(sab: SharedArrayBuffer, dataCapacity: number, maxRecords: number): Slab {
-    return new Slab(dataCapacity, maxRecords, sab);
   }
 
   get records(): number { return this.words[Hdr.RECORDS]; }

@@ -8,6 +8,7 @@ import { formatSummary } from './summary.js';
 import { CaptureError } from '../capture/errors.js';
 import {
   DEFAULT_TIMEOUTS, DEFAULT_MAX_FLOWS, DEFAULT_DEDUP_WINDOW_US, DEFAULT_STREAM_WINDOW, DEFAULT_STREAM_BUFFERS,
+  DEFAULT_VXLAN_PORT, DEFAULT_GENEVE_PORT,
 } from '../pool/wasm-core.js';
 import { parseDuration } from '../engine/duration.js';
 
@@ -80,8 +81,8 @@ export function program(): Command {
     .addOption(new Option('--dedup-window <us>', 'recognise copies of a packet mirrored at both ends within this many µs; 0 turns it off')
       .default(DEFAULT_DEDUP_WINDOW_US).argParser(nonNegativeInt('--dedup-window')))
     .option('--vni-space <vni=space>', 'put a VNI in its own address space (overlapping VPC CIDRs); repeatable', vniSpace, {})
-    .addOption(new Option('--vxlan-port <port>', 'UDP port carrying VXLAN').default(4789).argParser(port('--vxlan-port')))
-    .addOption(new Option('--geneve-port <port>', 'UDP port carrying GENEVE').default(6081).argParser(port('--geneve-port')))
+    .addOption(new Option('--vxlan-port <port>', 'UDP port carrying VXLAN').default(DEFAULT_VXLAN_PORT).argParser(port('--vxlan-port')))
+    .addOption(new Option('--geneve-port <port>', 'UDP port carrying GENEVE').default(DEFAULT_GENEVE_PORT).argParser(port('--geneve-port')))
     .addOption(new Option('--active-timeout <s>', 'split connections longer than this into several records; 0 = never')
       .default(DEFAULT_TIMEOUTS.active).argParser(nonNegativeInt('--active-timeout')))
     .option('--no-app', 'skip the application layer (HTTP, TLS, DNS, QUIC, MCP): connection records only')

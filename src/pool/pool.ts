@@ -9,13 +9,16 @@ import { Slab } from '../capture/slab.js';
 import type { CoreOptions } from './wasm-core.js';
 import type { WorkerSetup, WorkerTask, WorkerResult } from './worker.js';
 
-export interface PoolOptions {
+/** A core's options as a caller chooses them: the pool sets the input region and the shard. */
+export type CoreSettings = Omit<CoreOptions, 'maxRecords' | 'dataCapacity' | 'shard' | 'shards'>;
+
+interface PoolOptions {
   workers: number;
   /** Slabs in the ring, their data capacity (bytes) and index capacity (frames). */
   slabs: number;
   slabBytes: number;
   slabRecords: number;
-  core: Omit<CoreOptions, 'maxRecords' | 'dataCapacity' | 'shard' | 'shards'>;
+  core: CoreSettings;
   /** What workers send back besides counts: NDJSON text, record objects. */
   ndjson: boolean;
   objects: boolean;
@@ -60,10 +63,6 @@ export class SensorPool {
   private runAll(task: DistributiveOmit<WorkerTask, 'seq'>): Promise<WorkerResult[]> {
     const seq = this.seq++;
     return Promise.all(this.shards.map((p) => p.run({ ...task, seq }) as Promise<WorkerResult>));
-  }
-
-  get workers(): number {
-    return this.shards.length;
   }
 
   /** Resolves once every worker has started and instantiated its core. */

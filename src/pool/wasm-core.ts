@@ -15,7 +15,7 @@ const WASM_PATH = process.env.MIRRORSENSE_CORE_WASM ?? fileURLToPath(new URL('..
 let compiled: WebAssembly.Module | undefined;
 
 /** The compiled module, compiled once per thread. */
-export function coreModule(): WebAssembly.Module {
+function coreModule(): WebAssembly.Module {
   compiled ??= new WebAssembly.Module(readFileSync(WASM_PATH));
   return compiled;
 }
@@ -50,8 +50,6 @@ export interface CoreOptions {
   timeouts?: Partial<Timeouts>;
   /** VNI → address space, for VPCs whose address ranges overlap. */
   vniSpaces?: Record<number, number>;
-  /** Likely server ports, for guessing which side opened a connection (Zeek's list by default). */
-  serverPorts?: readonly number[];
   /** The application layer (TCP reassembly, HTTP, TLS, DNS, QUIC); on unless false. */
   appLayer?: boolean;
   /** TCP reassembly for the application layer: buffers in the pool, and the bytes each holds. */
@@ -59,8 +57,10 @@ export interface CoreOptions {
   streamWindow?: number;
 }
 
+export const DEFAULT_VXLAN_PORT = 4789;
+export const DEFAULT_GENEVE_PORT = 6081;
 export const DEFAULT_MAX_FLOWS = 1 << 17;
-export const DEFAULT_MAX_TUNNELS = 1 << 16;
+const DEFAULT_MAX_TUNNELS = 1 << 16;
 export const DEFAULT_DEDUP_WINDOW_US = 2000;
 export const DEFAULT_STREAM_BUFFERS = 2048;
 export const DEFAULT_STREAM_WINDOW = 16384;
@@ -123,13 +123,13 @@ export class WasmCore {
     this.maxRecords = opts.maxRecords;
     this.dataCapacity = opts.dataCapacity;
     const indexBytes = opts.maxRecords * RECORD_BYTES;
-    this.exports.init(indexBytes + opts.dataCapacity, opts.vxlanPort ?? 4789, opts.genevePort ?? 6081,
-      opts.maxFlows ?? DEFAULT_MAX_FLOWS, opts.maxTunnels ?? DEFAULT_MAX_TUNNELS, opts.shard ?? 0, opts.shards ?? 1,
-      opts.dedupWindowUs ?? DEFAULT_DEDUP_WINDOW_US, opts.streamBuffers ?? DEFAULT_STREAM_BUFFERS,
-      opts.streamWindow ?? DEFAULT_STREAM_WINDOW);
+    this.exports.init(indexBytes + opts.dataCapacity, opts.vxlanPort ?? DEFAULT_VXLAN_PORT,
+      opts.genevePort ?? DEFAULT_GENEVE_PORT, opts.maxFlows ?? DEFAULT_MAX_FLOWS, opts.maxTunnels ?? DEFAULT_MAX_TUNNELS,
+      opts.shard ?? 0, opts.shards ?? 1, opts.dedupWindowUs ?? DEFAULT_DEDUP_WINDOW_US,
+      opts.streamBuffers ?? DEFAULT_STREAM_BUFFERS, opts.streamWindow ?? DEFAULT_STREAM_WINDOW);
     const t = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
     this.exports.setTimeouts(t.tcpAttempt, t.tcpOpen, t.tcpClosed, t.udp, t.icmp, t.active);
-    for (const port of opts.serverPorts ?? LIKELY_SERVER_PORTS) this.exports.addServerPort(port);
+    for (const port of LIKELY_SERVER_PORTS) this.exports.addServerPort(port);
     this.exports.setAppLayer(opts.appLayer === false ? 0 : 1);
     for (const [vni, space] of Object.entries(opts.vniSpaces ?? {})) {
       if (!this.exports.mapVni(Number(vni), space)) throw new Error('VNI map is full (4096 entries at most)');

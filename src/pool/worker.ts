@@ -32,7 +32,7 @@ export interface WorkerResult {
 
 const setup = workerData as WorkerSetup;
 const shard = new Shard(setup.core);
-const slabs = setup.slabs.map((sab) => Slab.from(sab, setup.core.dataCapacity, setup.core.maxRecords));
+const slabs = setup.slabs.map((sab) => new Slab(setup.core.dataCapacity, setup.core.maxRecords, sab));
 
 /** Runs one step of the shard and reports the records it finished, as the setup asked. */
 function step(work: (out?: LogRecord[]) => void): WorkerResult {

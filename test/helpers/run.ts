@@ -7,13 +7,11 @@ import path from 'node:path';
 import { openCaptureFile } from '../../src/capture/file-source.js';
 import { Slab } from '../../src/capture/slab.js';
 import { Shard } from '../../src/pool/shard.js';
-import type { CoreOptions } from '../../src/pool/wasm-core.js';
 import type { ConnRecord } from '../../src/pool/conn-record.js';
 import type { LogRecord } from '../../src/pool/shard.js';
 import { analyze, AnalyzeOptions, AnalyzeSummary } from '../../src/cli/analyze.js';
 import { mergeCounters, Counters } from '../../src/pool/counters.js';
-
-type CoreSettings = Omit<CoreOptions, 'maxRecords' | 'dataCapacity' | 'shard' | 'shards'>;
+import type { CoreSettings } from '../../src/pool/pool.js';
 
 /**
  * Every record of a capture, from `shards` in-process shards fed the same slabs: `records` the
