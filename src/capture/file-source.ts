@@ -5,7 +5,7 @@
 // whatever the file size: the slab, plus a carry buffer of CARRY_BYTES (for a pipe, up to one data
 // region). A longer tail, left when the index fills first, is re-read from a regular file instead.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { CaptureError } from './errors.js';
+import { CaptureError, type CaptureErrorCode } from './errors.js';
 import { PcapReader, isPcapMagic } from './pcap-reader.js';
 import { PCAPNG_MAGIC, PcapngReader } from './pcapng-reader.js';
 import { HEADER_BYTES, Hdr, RECORD_WORDS, Rec, type Slab } from './slab.js';
@@ -37,8 +37,9 @@ export interface RecordParser {
    * Walks whole records in cursor.data[cursor.pos, cursor.end), indexing each frame with
    * cursor.record() until the slab's index is full, and leaves cursor.pos after the last record
    * it processed. A record cut by `end` stays for the next call, unless `eof` says no more bytes
-   * follow: then it is a truncation. Faults go in cursor.error, with pos at the faulty record.
-   * A record the parser does not need may be skipped past `end` with cursor.skip.
+   * follow: then it is a truncation. Faults go in cursor.error, through cursor.fail(), with pos
+   * at the faulty record. A record the parser does not need may be skipped past `end` with
+   * cursor.skip.
    */
   walk(cursor: SlabCursor): void;
 }
@@ -80,6 +81,11 @@ export class SlabCursor {
     words[w + Rec.TS_HI] = tsHi;
     words[w + Rec.TS_LO] = tsLo;
     this.records++;
+  }
+
+  /** Records a fault at file offset `at`: "<what> at byte <at>: <why>". */
+  fail(code: CaptureErrorCode, at: number, what: string, why: string): void {
+    this.error = new CaptureError(code, at, `${what} at byte ${at}: ${why}`);
   }
 }
 
@@ -217,7 +223,7 @@ export function openCaptureFile(path: string): CaptureSource {
     }
     const magic = new DataView(head.buffer).getUint32(0, false);
     let parser: RecordParser;
-    if (isPcapMagic(magic)) parser = new PcapReader();
+    if (isPcapMagic(magic)) parser = new PcapReader(magic);
     else if (magic === PCAPNG_MAGIC) parser = new PcapngReader();
     else {
       throw new CaptureError('E_CAPTURE_FORMAT', 0,

@@ -11,7 +11,6 @@
 //
 // The magic, written in the writer's byte order, gives both the byte order and the resolution.
 // Index entries carry TS_SPLIT with seconds in TS_HI and the fraction in TS_LO, resolution 6 or 9.
-import { CaptureError } from './errors.js';
 import type { RecordParser, SlabCursor } from './file-source.js';
 import { linkWord } from './slab.js';
 
@@ -33,9 +32,17 @@ export function isPcapMagic(magic: number): boolean {
 export class PcapReader implements RecordParser {
   readonly format = 'pcap';
   private started = false;
-  private le = true;
+  private readonly le: boolean;
+  /** Timestamp resolution: 6 (µs) or 9 (ns). */
+  private readonly tsresol: number;
   /** Index link word: link type, resolution 6 or 9, TS_SPLIT. */
   private link = 0;
+
+  /** `magic`: the file's first four bytes read big-endian, as isPcapMagic takes them. */
+  constructor(magic: number) {
+    this.le = magic === MAGIC_US_SWAPPED || magic === MAGIC_NS_SWAPPED;
+    this.tsresol = magic === MAGIC_NS || magic === MAGIC_NS_SWAPPED ? 9 : 6;
+  }
 
   walk(c: SlabCursor): void {
     if (!this.started && !this.readGlobalHeader(c)) return;
@@ -51,22 +58,22 @@ export class PcapReader implements RecordParser {
       const avail = end - pos;
       if (avail < RECORD_HEADER) {
         if (c.eof && avail > 0) {
-          c.error = new CaptureError('E_CAPTURE_TRUNCATED', c.base + pos,
-            `truncated record header at byte ${c.base + pos}: needs ${RECORD_HEADER} bytes, file ends after ${avail}`);
+          c.fail('E_CAPTURE_TRUNCATED', c.base + pos, 'truncated record header',
+            `needs ${RECORD_HEADER} bytes, file ends after ${avail}`);
         }
         break;
       }
       const caplen = view.getUint32(pos + 8, le);
       if (caplen > limit) {
-        c.error = new CaptureError('E_CAPTURE_CORRUPT', c.base + pos, caplen > MAX_FRAME
-          ? `corrupt record at byte ${c.base + pos}: caplen ${caplen} exceeds the ${MAX_FRAME}-byte maximum`
-          : `record at byte ${c.base + pos} does not fit in the slab: caplen ${caplen}, data region ${c.data.length} bytes`);
+        c.fail('E_CAPTURE_CORRUPT', c.base + pos, caplen > MAX_FRAME ? 'corrupt record' : 'record', caplen > MAX_FRAME
+          ? `caplen ${caplen} exceeds the ${MAX_FRAME}-byte maximum`
+          : `caplen ${caplen} does not fit in the slab's ${c.data.length}-byte data region`);
         break;
       }
       if (avail < RECORD_HEADER + caplen) {
         if (c.eof) {
-          c.error = new CaptureError('E_CAPTURE_TRUNCATED', c.base + pos,
-            `truncated record at byte ${c.base + pos}: header says ${caplen} bytes, file ends after ${avail - RECORD_HEADER}`);
+          c.fail('E_CAPTURE_TRUNCATED', c.base + pos, 'truncated record',
+            `header says ${caplen} bytes, file ends after ${avail - RECORD_HEADER}`);
         }
         break;
       }
@@ -81,16 +88,10 @@ export class PcapReader implements RecordParser {
   private readGlobalHeader(c: SlabCursor): boolean {
     const avail = c.end - c.pos;
     if (avail < GLOBAL_HEADER) {
-      if (c.eof) {
-        c.error = new CaptureError('E_CAPTURE_TRUNCATED', 0,
-          `truncated pcap global header at byte 0: needs ${GLOBAL_HEADER} bytes, file ends after ${avail}`);
-      }
+      if (c.eof) c.fail('E_CAPTURE_TRUNCATED', 0, 'truncated pcap global header', `needs ${GLOBAL_HEADER} bytes, file ends after ${avail}`);
       return false;
     }
-    const magic = c.view.getUint32(c.pos, true);
-    this.le = magic === MAGIC_US || magic === MAGIC_NS;
-    const nano = magic === MAGIC_NS || magic === MAGIC_NS_SWAPPED;
-    this.link = linkWord(c.view.getUint32(c.pos + 20, this.le) & 0xffff, nano ? 9 : 6, true);
+    this.link = linkWord(c.view.getUint32(c.pos + 20, this.le) & 0xffff, this.tsresol, true);
     this.started = true;
     c.pos += GLOBAL_HEADER;
     return true;

@@ -13,7 +13,6 @@
 // clear: TS_HI/TS_LO are the halves of the 64-bit tick count, if_tsoffset already added (as
 // ticks, modulo 2^64). A simple packet block has no timestamp: it reuses the previous packet's
 // (ticks and resolution), on interface 0's link type.
-import { CaptureError } from './errors.js';
 import type { RecordParser, SlabCursor } from './file-source.js';
 import { MAX_FRAME } from './pcap-reader.js';
 import { linkWord } from './slab.js';
@@ -113,18 +112,18 @@ export class PcapngReader implements RecordParser {
     const at = c.base + pos;
     c.pos = pos;
     if (avail < 8) {
-      if (c.eof && avail > 0) c.error = new CaptureError('E_CAPTURE_TRUNCATED', at, `truncated block header at byte ${at}: needs 8 bytes, file ends after ${avail}`);
+      if (c.eof && avail > 0) c.fail('E_CAPTURE_TRUNCATED', at, 'truncated block header', `needs 8 bytes, file ends after ${avail}`);
       return -1;
     }
     const type = view.getUint32(pos, this.le);
     if (type === SHB) {
       if (avail < 12) {
-        if (c.eof) c.error = new CaptureError('E_CAPTURE_TRUNCATED', at, `truncated section header at byte ${at}: needs 12 bytes, file ends after ${avail}`);
+        if (c.eof) c.fail('E_CAPTURE_TRUNCATED', at, 'truncated section header', `needs 12 bytes, file ends after ${avail}`);
         return -1;
       }
       const bom = view.getUint32(pos + 8, true);
       if (bom !== BYTE_ORDER_MAGIC && bom !== BYTE_ORDER_SWAPPED) {
-        c.error = new CaptureError('E_CAPTURE_FORMAT', at, `not a pcapng section at byte ${at}: byte-order magic 0x${bom.toString(16)}`);
+        c.fail('E_CAPTURE_FORMAT', at, 'not a pcapng section', `byte-order magic 0x${bom.toString(16)}`);
         return -1;
       }
       this.le = bom === BYTE_ORDER_MAGIC;
@@ -132,15 +131,15 @@ export class PcapngReader implements RecordParser {
     const le = this.le;
     const len = view.getUint32(pos + 4, le);
     if (len < 12 || (len & 3) !== 0) {
-      c.error = new CaptureError('E_CAPTURE_CORRUPT', at, `corrupt block at byte ${at}: total length ${len} is not a multiple of 4 of at least 12`);
+      c.fail('E_CAPTURE_CORRUPT', at, 'corrupt block', `total length ${len} is not a multiple of 4 of at least 12`);
       return -1;
     }
     const parsed = type === EPB || type === SPB || type === IDB || type === SHB || type === OPB;
     if (len > avail) {
       if (c.eof) {
-        c.error = new CaptureError('E_CAPTURE_TRUNCATED', at, `truncated block at byte ${at}: header says ${len} bytes, file ends after ${avail}`);
+        c.fail('E_CAPTURE_TRUNCATED', at, 'truncated block', `header says ${len} bytes, file ends after ${avail}`);
       } else if (parsed && len > c.data.length) {
-        c.error = new CaptureError('E_CAPTURE_CORRUPT', at, `${NAMES[type]} at byte ${at} does not fit in the slab: ${len} bytes, data region ${c.data.length} bytes`);
+        c.fail('E_CAPTURE_CORRUPT', at, NAMES[type], `${len} bytes do not fit in the slab's ${c.data.length}-byte data region`);
       } else if (!parsed) {
         // Not needed: discard its body without loading it, check its trailing length next time.
         this.trailerAt = at;
@@ -153,7 +152,7 @@ export class PcapngReader implements RecordParser {
     }
     const trailer = view.getUint32(pos + len - 4, le);
     if (trailer !== len) {
-      c.error = new CaptureError('E_CAPTURE_CORRUPT', at, `corrupt block at byte ${at}: total length ${len} at its start, ${trailer} at its end`);
+      c.fail('E_CAPTURE_CORRUPT', at, 'corrupt block', `total length ${len} at its start, ${trailer} at its end`);
       return -1;
     }
     if (type === EPB || type === OPB) {
@@ -161,20 +160,20 @@ export class PcapngReader implements RecordParser {
       const iface = type === EPB ? view.getUint32(pos + 8, le) : view.getUint16(pos + 8, le);
       const caplen = view.getUint32(pos + 20, le);
       if (iface >= this.ifLink.length) {
-        c.error = new CaptureError('E_CAPTURE_CORRUPT', at, `${NAMES[type]} at byte ${at} names interface ${iface}, but the section has ${this.ifLink.length}`);
+        c.fail('E_CAPTURE_CORRUPT', at, NAMES[type], `names interface ${iface}, but the section has ${this.ifLink.length}`);
         return -1;
       }
       if (caplen > MAX_FRAME || caplen > len - MIN_PACKET) {
-        c.error = new CaptureError('E_CAPTURE_CORRUPT', at, caplen > MAX_FRAME
-          ? `corrupt ${NAMES[type]} at byte ${at}: caplen ${caplen} exceeds the ${MAX_FRAME}-byte maximum`
-          : `corrupt ${NAMES[type]} at byte ${at}: caplen ${caplen} overruns its ${len}-byte block`);
+        c.fail('E_CAPTURE_CORRUPT', at, `corrupt ${NAMES[type]}`, caplen > MAX_FRAME
+          ? `caplen ${caplen} exceeds the ${MAX_FRAME}-byte maximum`
+          : `caplen ${caplen} overruns its ${len}-byte block`);
         return -1;
       }
       this.packet(c, pos, iface, caplen, le);
     } else if (type === SPB) {
       if (len < MIN_SPB) return this.tooShort(c, at, type, len, MIN_SPB);
       if (this.ifLink.length === 0) {
-        c.error = new CaptureError('E_CAPTURE_CORRUPT', at, `simple packet block at byte ${at} comes before any interface description`);
+        c.fail('E_CAPTURE_CORRUPT', at, 'simple packet block', 'comes before any interface description');
         return -1;
       }
       const wirelen = view.getUint32(pos + 8, le);
@@ -182,7 +181,7 @@ export class PcapngReader implements RecordParser {
       let caplen = Math.min(wirelen, len - MIN_SPB);
       if (snap !== 0 && snap < caplen) caplen = snap;
       if (caplen > MAX_FRAME) {
-        c.error = new CaptureError('E_CAPTURE_CORRUPT', at, `corrupt simple packet block at byte ${at}: ${caplen} frame bytes exceed the ${MAX_FRAME}-byte maximum`);
+        c.fail('E_CAPTURE_CORRUPT', at, 'corrupt simple packet block', `${caplen} frame bytes exceed the ${MAX_FRAME}-byte maximum`);
         return -1;
       }
       c.record(pos + 12, caplen, wirelen, linkWord(this.ifLink[0]!, this.lastResol, false), this.lastHi, this.lastLo);
@@ -193,7 +192,7 @@ export class PcapngReader implements RecordParser {
       if (len < MIN_SHB) return this.tooShort(c, at, type, len, MIN_SHB);
       const major = view.getUint16(pos + 12, le);
       if (major !== 1) {
-        c.error = new CaptureError('E_CAPTURE_FORMAT', at, `unsupported pcapng version at byte ${at}: ${major}.${view.getUint16(pos + 14, le)}, expected 1.x`);
+        c.fail('E_CAPTURE_FORMAT', at, 'unsupported pcapng version', `${major}.${view.getUint16(pos + 14, le)}, expected 1.x`);
         return -1;
       }
       this.ifLink.length = 0;
@@ -209,15 +208,14 @@ export class PcapngReader implements RecordParser {
     const at = this.trailerAt;
     if (c.end - c.pos < 4) {
       if (c.eof) {
-        c.error = new CaptureError('E_CAPTURE_TRUNCATED', at,
-          `truncated block at byte ${at}: header says ${this.trailerLen} bytes, file ends after ${c.base + c.end - at}`);
+        c.fail('E_CAPTURE_TRUNCATED', at, 'truncated block',
+          `header says ${this.trailerLen} bytes, file ends after ${c.base + c.end - at}`);
       }
       return false;
     }
     const trailer = c.view.getUint32(c.pos, this.le);
     if (trailer !== this.trailerLen) {
-      c.error = new CaptureError('E_CAPTURE_CORRUPT', at,
-        `corrupt block at byte ${at}: total length ${this.trailerLen} at its start, ${trailer} at its end`);
+      c.fail('E_CAPTURE_CORRUPT', at, 'corrupt block', `total length ${this.trailerLen} at its start, ${trailer} at its end`);
       return false;
     }
     this.trailerAt = -1;
@@ -231,7 +229,7 @@ export class PcapngReader implements RecordParser {
     const le = this.le;
     const at = c.base + pos;
     if (this.ifLink.length >= MAX_INTERFACES) {
-      c.error = new CaptureError('E_CAPTURE_CORRUPT', at, `interface description block at byte ${at}: more than ${MAX_INTERFACES} interfaces in one section`);
+      c.fail('E_CAPTURE_CORRUPT', at, 'interface description block', `more than ${MAX_INTERFACES} interfaces in one section`);
       return false;
     }
     let tsresol = DEFAULT_TSRESOL;
@@ -243,7 +241,7 @@ export class PcapngReader implements RecordParser {
       const olen = view.getUint16(o + 2, le);
       if (code === OPT_ENDOFOPT) break;
       if (o + 4 + olen > optEnd) {
-        c.error = new CaptureError('E_CAPTURE_CORRUPT', at, `corrupt interface description block at byte ${at}: option ${code} of ${olen} bytes overruns the block`);
+        c.fail('E_CAPTURE_CORRUPT', at, 'corrupt interface description block', `option ${code} of ${olen} bytes overruns the block`);
         return false;
       }
       if (code === IF_TSRESOL && olen >= 1) tsresol = view.getUint8(o + 4);
@@ -261,7 +259,7 @@ export class PcapngReader implements RecordParser {
   }
 
   private tooShort(c: SlabCursor, at: number, type: number, len: number, min: number): -1 {
-    c.error = new CaptureError('E_CAPTURE_CORRUPT', at, `corrupt ${NAMES[type]} at byte ${at}: total length ${len}, less than the ${min} its fields need`);
+    c.fail('E_CAPTURE_CORRUPT', at, `corrupt ${NAMES[type]}`, `total length ${len}, less than the ${min} its fields need`);
     return -1;
   }
 }
