@@ -26,9 +26,9 @@ import { appTcp, appUdp } from "./app";
 import { Ev, evBegin, evEnd } from "./events";
 import { PROTO_TCP, PROTO_UDP, PROTO_ICMP4, PROTO_ICMP6 } from "./ipproto";
 import {
-  pkt, P_TS_NS, P_NTUN, P_TUN_IP, P_TUN_L4, P_TUN_KIND, P_TUN_VNI, P_TCP_SEQ, P_TCP_ACK, P_TCP_FLAGS, P_TCP_WIN,
+  pkt, P_TS_NS, P_TUN_IP, P_TUN_L4, P_TUN_KIND, P_TUN_VNI, P_TCP_SEQ, P_TCP_ACK, P_TCP_FLAGS, P_TCP_WIN,
   P_PAYLOAD, P_PAYLOAD_CAP, P_PAYLOAD_LEN, IP_SRC, IP_DST, IP_LEN, L4_PROTO, L4_IP, L4_SPORT, L4_DPORT, L4_PAYLOAD,
-  ipLayer, l4Layer, nIp, nL4, hasFlag, F_FRAGMENT,
+  ipLayer, l4Layer, nTun, nIp, nL4, hasFlag, F_FRAGMENT,
 } from "./packet";
 
 @inline const SWEEP_EVERY_NS: u64 = 1_000_000_000;
@@ -224,7 +224,7 @@ function dataBurst(f: usize, ts: u64): void {
 export function flowStage(): void {
   const ts = load<u64>(pkt + P_TS_NS);
 
-  const ntun = <i32>load<u8>(pkt + P_NTUN);
+  const ntun = nTun();
   const parent = ntun > 0 ? tunnelSession(ntun - 1, ts) : 0;
 
   const nip = nIp();

@@ -7,7 +7,7 @@
 
 import { eq16, copy16 } from "./bytes";
 import { Ctr, count } from "./counters";
-import { pkt, P_TS_NS, P_NTUN, P_TUN_VNI, IP_SRC, IP_DST, flag, F_MALFORMED } from "./packet";
+import { pkt, P_TS_NS, P_TUN_VNI, IP_SRC, IP_DST, nTun, flag, F_MALFORMED } from "./packet";
 
 export const FAMILY4: u8 = 4;
 export const FAMILY6: u8 = 6;
@@ -45,7 +45,7 @@ export function reassembledPtr(): usize {
 }
 
 function innermostVni(): u32 {
-  const n = <i32>load<u8>(pkt + P_NTUN);
+  const n = nTun();
   return n > 0 ? load<u32>(pkt + P_TUN_VNI + ((n - 1) << 2)) : 0;
 }
 

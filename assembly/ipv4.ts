@@ -20,11 +20,11 @@
 
 import { be16, storeMapped4 } from "./bytes";
 import { Ctr, count } from "./counters";
-import { Next, cur, end, setCursor, clipEnd, setIpDeclaredEnd, tunnelDepth, remaining, stop } from "./layers";
+import { Next, cur, end, setCursor, clipEnd, setIpDeclaredEnd, remaining, stop } from "./layers";
 import { nextForProto } from "./ipproto";
 import { reassemble, reassembledPtr, FAMILY4 } from "./frag";
 import {
-  pkt, pushIp, flag, F_TRUNC, F_MALFORMED, F_FRAGMENT, F_REASSEMBLED, F_TOO_DEEP, F_UNSUPPORTED,
+  pkt, pushIp, nTun, flag, F_TRUNC, F_MALFORMED, F_FRAGMENT, F_REASSEMBLED, F_TOO_DEEP, F_UNSUPPORTED,
   IP_SRC, IP_DST, IP_FAMILY, IP_PROTO, IP_ID, IP_LEN, P_CAPLEN, P_WIRELEN,
 } from "./packet";
 
@@ -34,7 +34,7 @@ import {
 
 /** Count a datagram whose length field runs past the captured bytes: cut short, or impossible. */
 export function ipBeyondCapture(trunc: Ctr, truncInTunnel: Ctr, malformed: Ctr): void {
-  if (tunnelDepth > 0) {
+  if (nTun() > 0) {
     count(truncInTunnel);
     flag(F_TRUNC);
   } else if (load<u32>(pkt + P_CAPLEN) < load<u32>(pkt + P_WIRELEN)) {

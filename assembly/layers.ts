@@ -24,8 +24,6 @@ export let cur: usize = 0;
 export let end: usize = 0;
 /** Where the innermost IP datagram ends according to its own length field (may exceed end). */
 export let ipDeclaredEnd: usize = 0;
-/** Tunnels entered so far for this frame. */
-export let tunnelDepth: i32 = 0;
 
 /** Stop decoding this frame: count why (counter) and flag the packet (F_TRUNC, F_MALFORMED, ...). */
 export function stop(c: Ctr, f: u32): Next {
@@ -51,12 +49,7 @@ export function stop(c: Ctr, f: u32): Next {
   ipDeclaredEnd = e;
 }
 
-@inline export function enterTunnel(): void {
-  tunnelDepth++;
-}
-
 @inline export function resetLayers(): void {
-  tunnelDepth = 0;
   ipDeclaredEnd = 0;
 }
 

@@ -90,6 +90,11 @@ export function packetInit(): void {
   return (load<u32>(pkt + P_FLAGS) & f) != 0;
 }
 
+/** Tunnels (VXLAN, GENEVE) entered so far. */
+@inline export function nTun(): i32 {
+  return <i32>load<u8>(pkt + P_NTUN);
+}
+
 @inline export function nIp(): i32 {
   return <i32>load<u8>(pkt + P_NIP);
 }

@@ -9,9 +9,9 @@
 
 import { be16 } from "./bytes";
 import { Ctr, count } from "./counters";
-import { Next, cur, end, advance, clipEnd, remaining, setIpDeclaredEnd, ipDeclaredEnd, tunnelDepth, stop } from "./layers";
+import { Next, cur, end, advance, clipEnd, remaining, setIpDeclaredEnd, ipDeclaredEnd, stop } from "./layers";
 import { setPayload } from "./payload";
-import { pkt, pushL4, l4Layer, nL4, L4_PAYLOAD, flag, F_TRUNC, F_MALFORMED, F_TOO_DEEP, P_CAPLEN, P_WIRELEN } from "./packet";
+import { pkt, pushL4, nTun, l4Layer, nL4, L4_PAYLOAD, flag, F_TRUNC, F_MALFORMED, F_TOO_DEEP, P_CAPLEN, P_WIRELEN } from "./packet";
 import { PROTO_UDP } from "./ipproto";
 
 @inline const HDR: usize = 8;
@@ -44,7 +44,7 @@ export function decodeUdp(): Next {
   const ulen = <usize>be16(p + 4);
   if (ulen < HDR) return stop(Ctr.UDP_MALFORMED, F_MALFORMED);
   if (ulen > avail) {
-    if (tunnelDepth > 0 || load<u32>(pkt + P_CAPLEN) < load<u32>(pkt + P_WIRELEN) || ipDeclaredEnd > end) {
+    if (nTun() > 0 || load<u32>(pkt + P_CAPLEN) < load<u32>(pkt + P_WIRELEN) || ipDeclaredEnd > end) {
       count(Ctr.UDP_TRUNC);
       flag(F_TRUNC);
     } else {
