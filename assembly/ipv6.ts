@@ -16,9 +16,8 @@
 
 import { be16, be32, copy16 } from "./bytes";
 import { Ctr, count } from "./counters";
-import { Next, cur, end, setCursor, clipEnd, setIpDeclaredEnd, remaining, stop } from "./layers";
+import { Next, cur, end, setCursor, clipEnd, setIpDeclaredEnd, remaining, stop, beyondCapture } from "./layers";
 import { nextForProto } from "./ipproto";
-import { ipBeyondCapture } from "./ipv4";
 import { reassemble, reassembledPtr, FAMILY6 } from "./frag";
 import {
   pushIp, flag, F_TRUNC, F_MALFORMED, F_FRAGMENT, F_REASSEMBLED, F_TOO_DEEP, F_UNSUPPORTED,
@@ -48,7 +47,7 @@ export function decodeIpv6(): Next {
   // A payload length of 0 announces a jumbogram (hop-by-hop option); take what was captured.
   const total = plen == 0 ? avail : HDR + plen;
   store<u32>(l + IP_LEN, <u32>total);
-  if (total > avail) ipBeyondCapture(Ctr.IPV6_TRUNC, Ctr.IPV6_TRUNC_TUNNEL, Ctr.IPV6_MALFORMED);
+  if (total > avail) beyondCapture(Ctr.IPV6_TRUNC, Ctr.IPV6_TRUNC_TUNNEL, Ctr.IPV6_MALFORMED, false);
   else clipEnd(p + total);
   setIpDeclaredEnd(p + total);
 

@@ -1,8 +1,9 @@
 // What a decoder hands on to: the next layer to decode, or the end of decoding. The decode loop
 // (decode.ts) dispatches on it; decoders never call each other, like Zeek's packet analyzers.
+// Also what they share: the cursor, and how a layer that stops or runs past the capture is counted.
 
 import { Ctr, count } from "./counters";
-import { flag } from "./packet";
+import { pkt, P_CAPLEN, P_WIRELEN, nTun, flag, F_TRUNC, F_MALFORMED } from "./packet";
 
 export const enum Next {
   DONE,      // reached a layer with nothing below it that we decode
@@ -30,6 +31,24 @@ export function stop(c: Ctr, f: u32): Next {
   count(c);
   flag(f);
   return Next.STOP;
+}
+
+/**
+ * Count a layer whose length field runs past the captured bytes. Inside a tunnel it was cut short
+ * (truncInTunnel: a mirror session's PacketLength); outside, cut short (trunc) when the snap length
+ * or an enclosing layer already past the capture (enclosingCut) explains it, else malformed.
+ */
+export function beyondCapture(trunc: Ctr, truncInTunnel: Ctr, malformed: Ctr, enclosingCut: bool): void {
+  if (nTun() > 0) {
+    count(truncInTunnel);
+    flag(F_TRUNC);
+  } else if (enclosingCut || load<u32>(pkt + P_CAPLEN) < load<u32>(pkt + P_WIRELEN)) {
+    count(trunc);
+    flag(F_TRUNC);
+  } else {
+    count(malformed);
+    flag(F_MALFORMED);
+  }
 }
 
 @inline export function setCursor(p: usize, e: usize): void {
