@@ -4,10 +4,15 @@
 // and every block below it is covered. Overlapping data is counted; the later copy wins. A full
 // table evicts its oldest datagram (counted), so a flood of fragments cannot grow memory.
 // Keys include the innermost tunnel's VNI so that fragments mirrored from two sessions do not mix.
+// The IPv4 and IPv6 decoders hand each fragment to ipFragment(), which moves the cursor onto a
+// completed datagram.
 
 import { eq16, copy16 } from "./bytes";
 import { Ctr, count } from "./counters";
-import { pkt, P_TS_NS, P_TUN_VNI, IP_SRC, IP_DST, nTun, flag, F_MALFORMED } from "./packet";
+import { end, setCursor, setIpDeclaredEnd } from "./layers";
+import {
+  pkt, P_TS_NS, P_TUN_VNI, IP_SRC, IP_DST, IP_LEN, nTun, flag, F_MALFORMED, F_FRAGMENT, F_REASSEMBLED,
+} from "./packet";
 
 export const FAMILY4: u8 = 4;
 export const FAMILY6: u8 = 6;
@@ -37,11 +42,6 @@ let completed: usize = 0;
 export function fragInit(): void {
   slots = heap.alloc(<usize>MAX_SLOTS * SLOT_SIZE);
   for (let i = 0; i < MAX_SLOTS; i++) store<u8>(slots + <usize>i * SLOT_SIZE + S_USED, 0);
-}
-
-/** The datagram payload completed by the last successful reassemble(). */
-export function reassembledPtr(): usize {
-  return completed + S_DATA;
 }
 
 function innermostVni(): u32 {
@@ -107,9 +107,9 @@ function complete(s: usize, total: u32): bool {
 
 /**
  * Add one fragment (offset and length in bytes of the datagram's payload). Returns the payload
- * length of the datagram when this fragment completes it (bytes at reassembledPtr()), else -1.
+ * length of the datagram when this fragment completes it (bytes at completed + S_DATA), else -1.
  */
-export function reassemble(family: u8, ipl: usize, id: u32, proto: u32, offset: u32, more: bool,
+function reassemble(family: u8, ipl: usize, id: u32, proto: u32, offset: u32, more: bool,
   data: usize, len: u32): i32 {
   const now = load<u64>(pkt + P_TS_NS);
   expire(now);
@@ -152,4 +152,27 @@ export function reassemble(family: u8, ipl: usize, id: u32, proto: u32, offset: 
   completed = s;
   count(Ctr.FRAG_REASSEMBLED);
   return <i32>total;
+}
+
+/**
+ * One fragment, in the IP layer l of the datagram at p: hdr bytes of headers, then the fragment's
+ * data up to total (the datagram's length field). True when it completed its datagram: the cursor
+ * now spans the reassembled payload and IP_LEN counts the whole datagram. False (F_FRAGMENT) when
+ * it is kept for later, or cut short by the capture so that it cannot be reassembled.
+ */
+export function ipFragment(family: u8, l: usize, p: usize, hdr: usize, total: usize, id: u32, proto: u32,
+  offset: u32, more: bool): bool {
+  if (p + total <= end) {
+    const got = reassemble(family, l, id, proto, offset, more, p + hdr, <u32>(total - hdr));
+    if (got >= 0) {
+      flag(F_REASSEMBLED);
+      const data = completed + S_DATA;
+      store<u32>(l + IP_LEN, <u32>(hdr + <usize>got));
+      setCursor(data, data + <usize>got);
+      setIpDeclaredEnd(data + <usize>got);
+      return true;
+    }
+  }
+  flag(F_FRAGMENT);
+  return false;
 }

@@ -21,10 +21,10 @@
 import { be16, storeMapped4 } from "./bytes";
 import { Ctr, count } from "./counters";
 import { Next, cur, end, setCursor, clipEnd, setIpDeclaredEnd, remaining, stop, beyondCapture } from "./layers";
-import { nextForProto } from "./ipproto";
-import { reassemble, reassembledPtr, FAMILY4 } from "./frag";
+import { nextAfterIp } from "./ipproto";
+import { ipFragment, FAMILY4 } from "./frag";
 import {
-  pushIp, flag, F_TRUNC, F_MALFORMED, F_FRAGMENT, F_REASSEMBLED, F_TOO_DEEP, F_UNSUPPORTED,
+  pushIp, F_TRUNC, F_MALFORMED, F_TOO_DEEP,
   IP_SRC, IP_DST, IP_FAMILY, IP_PROTO, IP_ID, IP_LEN,
 } from "./packet";
 
@@ -61,28 +61,11 @@ export function decodeIpv4(): Next {
   const fo = be16(p + 6);
   if ((fo & (MF | OFFSET_MASK)) != 0) {
     count(Ctr.FRAG4);
-    if (total > avail) {
-      flag(F_FRAGMENT); // a cut-short fragment cannot be reassembled
+    if (!ipFragment(FAMILY4, l, p, hlen, total, be16(p + 4), proto, <u32>(fo & OFFSET_MASK) << 3, (fo & MF) != 0)) {
       return Next.DONE;
     }
-    const got = reassemble(FAMILY4, l, be16(p + 4), proto, <u32>(fo & OFFSET_MASK) << 3,
-      (fo & MF) != 0, p + hlen, <u32>(total - hlen));
-    if (got < 0) {
-      flag(F_FRAGMENT);
-      return Next.DONE;
-    }
-    flag(F_REASSEMBLED);
-    const data = reassembledPtr();
-    store<u32>(l + IP_LEN, <u32>(hlen + <usize>got));
-    setCursor(data, data + <usize>got);
-    setIpDeclaredEnd(data + <usize>got);
   } else {
     setCursor(p + hlen, end);
   }
-  const next = nextForProto(proto);
-  if (next == Next.DONE) {
-    count(Ctr.IP_UNSUPPORTED);
-    flag(F_UNSUPPORTED);
-  }
-  return next;
+  return nextAfterIp(proto);
 }

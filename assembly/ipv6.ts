@@ -17,10 +17,10 @@
 import { be16, be32, copy16 } from "./bytes";
 import { Ctr, count } from "./counters";
 import { Next, cur, end, setCursor, clipEnd, setIpDeclaredEnd, remaining, stop, beyondCapture } from "./layers";
-import { nextForProto } from "./ipproto";
-import { reassemble, reassembledPtr, FAMILY6 } from "./frag";
+import { nextAfterIp, PROTO_NONE } from "./ipproto";
+import { ipFragment, FAMILY6 } from "./frag";
 import {
-  pushIp, flag, F_TRUNC, F_MALFORMED, F_FRAGMENT, F_REASSEMBLED, F_TOO_DEEP, F_UNSUPPORTED,
+  pushIp, flag, F_TRUNC, F_MALFORMED, F_TOO_DEEP,
   IP_SRC, IP_DST, IP_FAMILY, IP_PROTO, IP_ID, IP_LEN,
 } from "./packet";
 
@@ -95,29 +95,11 @@ export function decodeIpv6(): Next {
     const more = (fo & 1) != 0;
     if (offset == 0 && !more) {
       setCursor(q, end); // an atomic fragment (RFC 6946): a whole datagram
-    } else {
-      if (total > avail) {
-        flag(F_FRAGMENT);
-        return Next.DONE;
-      }
-      const got = reassemble(FAMILY6, l, id, nh, offset, more, q, <u32>(p + total - q));
-      if (got < 0) {
-        flag(F_FRAGMENT);
-        return Next.DONE;
-      }
-      flag(F_REASSEMBLED);
-      const data = reassembledPtr();
-      store<u32>(l + IP_LEN, <u32>(q - p + <usize>got));
-      setCursor(data, data + <usize>got);
-      setIpDeclaredEnd(data + <usize>got);
+    } else if (!ipFragment(FAMILY6, l, p, q - p, total, id, nh, offset, more)) {
+      return Next.DONE;
     }
   } else {
     setCursor(q, end);
   }
-  const next = nextForProto(nh);
-  if (next == Next.DONE && nh != 59) {
-    count(Ctr.IP_UNSUPPORTED);
-    flag(F_UNSUPPORTED);
-  }
-  return next;
+  return nh == PROTO_NONE ? Next.DONE : nextAfterIp(nh);
 }
