@@ -49,31 +49,32 @@ function innermostVni(): u32 {
   return n > 0 ? load<u32>(pkt + P_TUN_VNI + ((n - 1) << 2)) : 0;
 }
 
-function expire(now: u64): void {
-  for (let i = 0; i < MAX_SLOTS; i++) {
-    const s = slots + <usize>i * SLOT_SIZE;
-    if (load<u8>(s + S_USED) != 0 && now - load<u64>(s + S_FIRST_NS) > FRAG_TIMEOUT_NS) {
-      store<u8>(s + S_USED, 0);
-      count(Ctr.FRAG_TIMEOUT);
-    }
-  }
-}
-
+/**
+ * The slot of this datagram, or a new one. The one pass over the table also forgets datagrams
+ * whose first fragment is more than FRAG_TIMEOUT_NS older than now (a clock that went backwards
+ * expires nothing).
+ */
 function findOrOpen(family: u8, ipl: usize, id: u32, proto: u32, vni: u32, now: u64): usize {
+  let found: usize = 0;
   let free: usize = 0;
   let oldest: usize = 0;
   for (let i = 0; i < MAX_SLOTS; i++) {
     const s = slots + <usize>i * SLOT_SIZE;
+    const first = load<u64>(s + S_FIRST_NS);
+    if (load<u8>(s + S_USED) != 0 && now > first && now - first > FRAG_TIMEOUT_NS) {
+      store<u8>(s + S_USED, 0);
+      count(Ctr.FRAG_TIMEOUT);
+    }
     if (load<u8>(s + S_USED) == 0) {
       if (free == 0) free = s;
-      continue;
-    }
-    if (load<u32>(s + S_ID) == id && load<u8>(s + S_FAMILY) == family && load<u32>(s + S_VNI) == vni &&
+    } else if (load<u32>(s + S_ID) == id && load<u8>(s + S_FAMILY) == family && load<u32>(s + S_VNI) == vni &&
         load<u8>(s + S_PROTO) == <u8>proto && eq16(s + S_SRC, ipl + IP_SRC) && eq16(s + S_DST, ipl + IP_DST)) {
-      return s;
+      found = s;
+    } else if (oldest == 0 || first < load<u64>(oldest + S_FIRST_NS)) {
+      oldest = s;
     }
-    if (oldest == 0 || load<u64>(s + S_FIRST_NS) < load<u64>(oldest + S_FIRST_NS)) oldest = s;
   }
+  if (found != 0) return found;
   if (free == 0) {
     count(Ctr.FRAG_NO_SLOT);
     free = oldest;
@@ -111,8 +112,6 @@ function complete(s: usize, total: u32): bool {
  */
 function reassemble(family: u8, ipl: usize, id: u32, proto: u32, offset: u32, more: bool,
   data: usize, len: u32): i32 {
-  const now = load<u64>(pkt + P_TS_NS);
-  expire(now);
   const fragEnd = offset + len;
   if (fragEnd > MAX_DATAGRAM) {
     count(Ctr.FRAG_TOO_BIG);
@@ -120,7 +119,7 @@ function reassemble(family: u8, ipl: usize, id: u32, proto: u32, offset: u32, mo
     return -1;
   }
   if (more && (len & 7) != 0) count(Ctr.FRAG_MALFORMED); // RFC 791 wants 8-byte multiples; tshark takes it
-  const s = findOrOpen(family, ipl, id, proto, innermostVni(), now);
+  const s = findOrOpen(family, ipl, id, proto, innermostVni(), load<u64>(pkt + P_TS_NS));
   let total = load<u32>(s + S_TOTAL);
   if (!more) {
     if (total != 0 && total != fragEnd) {
