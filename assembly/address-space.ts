@@ -2,7 +2,7 @@
 // share flows or devices. Unmapped VNIs (and untunnelled frames) are in space 0. The map is a
 // small open-addressed table filled by the host at start-up; MAX_ENTRIES bounds it.
 
-import { pkt, P_TUN_VNI, nTun } from "./packet";
+import { nTun, innermostVni } from "./packet";
 
 @inline const MAX_ENTRIES: u32 = 4096;
 @inline const SLOTS: u32 = 8192;
@@ -38,9 +38,8 @@ export function mapVni(vni: u32, space: u32): bool {
 /** The address space of the current frame: its innermost tunnel's VNI, looked up. */
 export function packetSpace(): u32 {
   if (used == 0) return 0;
-  const n = nTun();
-  if (n == 0) return 0;
-  const vni = load<u32>(pkt + P_TUN_VNI + ((n - 1) << 2));
+  if (nTun() == 0) return 0;
+  const vni = innermostVni();
   let i = (vni * 0x9e3779b1) & (SLOTS - 1);
   while (true) {
     const k = load<u32>(keys + (<usize>i << 2));

@@ -28,7 +28,7 @@ import { PROTO_TCP, PROTO_UDP, PROTO_ICMP4, PROTO_ICMP6 } from "./ipproto";
 import {
   pkt, P_TS_NS, P_TUN_IP, P_TUN_L4, P_TUN_KIND, P_TUN_VNI, P_TCP_SEQ, P_TCP_ACK, P_TCP_FLAGS, P_TCP_WIN,
   P_PAYLOAD, P_PAYLOAD_CAP, P_PAYLOAD_LEN, IP_SRC, IP_DST, IP_LEN, L4_PROTO, L4_IP, L4_SPORT, L4_DPORT, L4_PAYLOAD,
-  ipLayer, l4Layer, nTun, nIp, nL4, hasFlag, F_FRAGMENT,
+  ipLayer, l4Layer, nTun, nIp, nL4, innermostVni, hasFlag, F_FRAGMENT,
 } from "./packet";
 
 @inline const SWEEP_EVERY_NS: u64 = 1_000_000_000;
@@ -279,7 +279,7 @@ export function flowStage(): void {
     const f = flows.rec(idx);
     store<u64>(f + FL_FIRST, ts);
     store<u64>(f + FL_UID, uidOf(f));
-    if (ntun > 0) store<u32>(f + FL_VNI, load<u32>(pkt + P_TUN_VNI + ((ntun - 1) << 2)));
+    store<u32>(f + FL_VNI, innermostVni());
     if (flip) historyAppend(f, L_FLIP);
   }
   const f = flows.rec(idx);

@@ -11,7 +11,7 @@ import { eq16, copy16 } from "./bytes";
 import { Ctr, count } from "./counters";
 import { end, setCursor, setIpDeclaredEnd } from "./layers";
 import {
-  pkt, P_TS_NS, P_TUN_VNI, IP_SRC, IP_DST, IP_LEN, nTun, flag, F_MALFORMED, F_FRAGMENT, F_REASSEMBLED,
+  pkt, P_TS_NS, IP_SRC, IP_DST, IP_LEN, innermostVni, flag, F_MALFORMED, F_FRAGMENT, F_REASSEMBLED,
 } from "./packet";
 
 export const FAMILY4: u8 = 4;
@@ -42,11 +42,6 @@ let completed: usize = 0;
 export function fragInit(): void {
   slots = heap.alloc(<usize>MAX_SLOTS * SLOT_SIZE);
   for (let i = 0; i < MAX_SLOTS; i++) store<u8>(slots + <usize>i * SLOT_SIZE + S_USED, 0);
-}
-
-function innermostVni(): u32 {
-  const n = nTun();
-  return n > 0 ? load<u32>(pkt + P_TUN_VNI + ((n - 1) << 2)) : 0;
 }
 
 /**

@@ -95,6 +95,12 @@ export function packetInit(): void {
   return <i32>load<u8>(pkt + P_NTUN);
 }
 
+/** The VNI of the innermost tunnel; 0 without one. */
+@inline export function innermostVni(): u32 {
+  const n = nTun();
+  return n > 0 ? load<u32>(pkt + P_TUN_VNI + ((n - 1) << 2)) : 0;
+}
+
 @inline export function nIp(): i32 {
   return <i32>load<u8>(pkt + P_NIP);
 }
