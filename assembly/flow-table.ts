@@ -37,14 +37,12 @@ export class FlowTable {
   private heads: StaticArray<u32> = new StaticArray<u32>(CLASSES); // record index + 1
   private tails: StaticArray<u32> = new StaticArray<u32>(CLASSES);
   timeouts: StaticArray<u64> = new StaticArray<u64>(CLASSES);
-  /** Whether finished records go to the output (tunnel tables on shards other than 0 only track). */
-  emits: bool;
   private ctrEvicted: Ctr;
   private ctrExpired: Ctr;
   /** Set by find(): whether the packet came from the record's originator. */
   fromOrig: bool = true;
 
-  constructor(capacity: u32, emits: bool, ctrExpired: Ctr, ctrEvicted: Ctr) {
+  constructor(capacity: u32, ctrExpired: Ctr, ctrEvicted: Ctr) {
     this.capacity = capacity;
     let slots: u32 = 16;
     while (slots < capacity * 2) slots <<= 1;
@@ -55,7 +53,6 @@ export class FlowTable {
     this.freeStack = heap.alloc(<usize>capacity << 2);
     for (let i: u32 = 0; i < capacity; i++) store<u32>(this.freeStack + (<usize>i << 2), capacity - 1 - i);
     this.freeTop = capacity;
-    this.emits = emits;
     this.ctrExpired = ctrExpired;
     this.ctrEvicted = ctrEvicted;
   }
@@ -127,12 +124,12 @@ export class FlowTable {
     return now >= since && now - since >= unchecked(this.timeouts[cls]);
   }
 
-  /** Write out (when this table emits) and forget a record. */
+  /** Write out and forget a record. */
   finish(idx1: u32, reason: u8): void {
     const f = this.rec(idx1);
     appFinish(f);
     tcpFinish(f);
-    if (this.emits) emit(f, reason);
+    emit(f, reason);
     this.remove(idx1);
   }
 
