@@ -12,7 +12,7 @@ import { FlowTable, CL_TCP_ATTEMPT, CL_TCP_OPEN, CL_TCP_CLOSED, CL_UDP, CL_ICMP 
 import {
   FL_FIRST, FL_LAST, FL_ACTIVE, FL_UID, FL_PARENT1, FL_PARENT2, FL_HASH, FL_VNI, FL_FLAGS, FL_TUN_KIND, FL_ORIG_DATA,
   FL_EP_ORIG, FL_EP_RESP, EP_PKTS, EP_IP_BYTES, EP_BYTES, EP_STATE, FLF_TUNNEL, FLF_PARENT1, FLF_PARENT2,
-  END_IDLE, END_ACTIVE, END_REUSED, endpoint,
+  END_ACTIVE, END_REUSED, endpoint,
 } from "./flow";
 import { isMirrorDuplicate } from "./dedup";
 import { packetSpace } from "./address-space";
@@ -194,11 +194,7 @@ function tunnelSession(t: i32, ts: u64): u64 {
   const dport = load<u16>(l4 + L4_DPORT);
   let idx = table.find(h, <u8>PROTO_UDP, 0, ip + IP_SRC, sport, ip + IP_DST, dport);
   let fromOrig = table.fromOrig;
-  if (idx != 0 && table.stale(idx, clock)) {
-    count(Ctr.TUNNEL_EXPIRED);
-    table.finish(idx, END_IDLE);
-    idx = 0;
-  }
+  if (idx != 0 && table.endIfStale(idx, clock)) idx = 0;
   if (idx == 0) {
     idx = table.create(h, <u8>PROTO_UDP, 0, ip + IP_SRC, sport, ip + IP_DST, dport, CL_UDP, clock);
     fromOrig = true;
@@ -279,9 +275,7 @@ export function flowStage(): void {
   let fromOrig = flows.fromOrig;
   if (idx != 0) {
     const f = flows.rec(idx);
-    if (flows.stale(idx, clock)) {
-      count(Ctr.FLOW_EXPIRED_IDLE);
-      flows.finish(idx, END_IDLE);
+    if (flows.endIfStale(idx, clock)) {
       idx = 0;
     } else if (proto == PROTO_TCP && isReuse(f, fromOrig, tflags, seq)) {
       flows.finish(idx, END_REUSED);

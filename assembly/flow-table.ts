@@ -4,7 +4,7 @@
 // queued; a packet only stamps FL_ACTIVE and never moves the record (moving it would touch two
 // neighbours' cache lines per packet). Expiry looks at list heads queued longer ago than the
 // timeout: idle ones are finished, the others go back to the tail ("second chance"). A packet
-// that finds its record idle past the timeout ends it first (stale()), so records are the same
+// that finds its record idle past the timeout ends it first (endIfStale()), so records are the same
 // however late the sweep comes. A full table evicts the record at the head of the longest-idle list.
 
 import { eq16, copy16 } from "./bytes";
@@ -116,8 +116,15 @@ export class FlowTable {
     this.append(idx1, cls, now);
   }
 
+  /** End a record idle past its timeout, as the sweep would have (counted as expired); whether it was. */
+  endIfStale(idx1: u32, now: u64): bool {
+    if (!this.stale(idx1, now)) return false;
+    this.endIdle(idx1);
+    return true;
+  }
+
   /** Whether a record has been idle past its class's timeout (connection attempts: since the first SYN). */
-  stale(idx1: u32, now: u64): bool {
+  private stale(idx1: u32, now: u64): bool {
     const f = this.rec(idx1);
     const cls = load<u8>(f + FL_CLASS);
     const since = load<u64>(f + (cls == CL_TCP_ATTEMPT ? FL_FIRST : FL_ACTIVE));
@@ -148,8 +155,7 @@ export class FlowTable {
           continue;
         }
         if (!outputRoom()) return false;
-        count(this.ctrExpired);
-        this.finish(idx1, END_IDLE);
+        this.endIdle(idx1);
       }
     }
     return true;
@@ -167,6 +173,11 @@ export class FlowTable {
       }
     }
     return true;
+  }
+
+  private endIdle(idx1: u32): void {
+    count(this.ctrExpired);
+    this.finish(idx1, END_IDLE);
   }
 
   private evictStalest(): void {
