@@ -20,7 +20,7 @@ import { Next, cur, end, setCursor, clipEnd, setIpDeclaredEnd, remaining, stop, 
 import { nextAfterIp, PROTO_NONE } from "./ipproto";
 import { ipFragment, FAMILY6 } from "./frag";
 import {
-  pushIp, flag, F_TRUNC, F_MALFORMED, F_TOO_DEEP,
+  pushIp, F_TRUNC, F_MALFORMED, F_TOO_DEEP,
   IP_SRC, IP_DST, IP_FAMILY, IP_PROTO, IP_ID, IP_LEN,
 } from "./packet";
 
@@ -57,10 +57,8 @@ export function decodeIpv6(): Next {
   for (let i = 0; ; i++) {
     if (nh != 0 && nh != 43 && nh != 44 && nh != 60 && nh != 135 && nh != 139 && nh != 140 && nh != 51) break;
     if (i >= MAX_EXT) {
-      count(Ctr.IPV6_EXTHDR_TOO_MANY);
-      flag(F_TOO_DEEP);
       store<u8>(l + IP_PROTO, <u8>nh);
-      return Next.STOP;
+      return stop(Ctr.IPV6_EXTHDR_TOO_MANY, F_TOO_DEEP);
     }
     count(Ctr.IPV6_EXTHDRS);
     if (q + 8 > end) {

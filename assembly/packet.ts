@@ -125,10 +125,10 @@ export function pushIp(): usize {
   return ipLayer(n);
 }
 
-/** Record an L4 header; false when MAX_L4 are in use. */
-export function pushL4(proto: u8, sport: u16, dport: u16): bool {
+/** Record an L4 header; its slot, or 0 when MAX_L4 are in use. */
+export function pushL4(proto: u8, sport: u16, dport: u16): usize {
   const n = nL4();
-  if (n >= MAX_L4) return false;
+  if (n >= MAX_L4) return 0;
   const l = l4Layer(n);
   store<u8>(l + L4_PROTO, proto);
   store<u8>(l + L4_IP, <u8>(nIp() - 1));
@@ -136,5 +136,5 @@ export function pushL4(proto: u8, sport: u16, dport: u16): bool {
   store<u16>(l + L4_DPORT, dport);
   store<u16>(l + L4_PAYLOAD, 0);
   store<u8>(pkt + P_NL4, <u8>(n + 1));
-  return true;
+  return l;
 }
