@@ -12,7 +12,7 @@ import { FlowTable, CL_TCP_ATTEMPT, CL_TCP_OPEN, CL_TCP_CLOSED, CL_UDP, CL_ICMP 
 import {
   FL_FIRST, FL_LAST, FL_ACTIVE, FL_UID, FL_PARENT1, FL_PARENT2, FL_HASH, FL_VNI, FL_FLAGS, FL_TUN_KIND, FL_ORIG_DATA,
   FL_EP_ORIG, FL_EP_RESP, EP_PKTS, EP_IP_BYTES, EP_BYTES, EP_STATE, FLF_TUNNEL, FLF_PARENT1, FLF_PARENT2,
-  END_ACTIVE, END_REUSED, endpoint,
+  endpoint,
 } from "./flow";
 import { isMirrorDuplicate } from "./dedup";
 import { packetSpace } from "./address-space";
@@ -91,11 +91,6 @@ export function advanceClock(ts: u64): bool {
 export function flushAll(): bool {
   const t = tunnels;
   return flows.flush(Ctr.FLOW_FLUSHED) && (t == null || t.flush(Ctr.TUNNEL_FLUSHED));
-}
-
-/** Records open in the flow table (for the host's statistics). */
-export function liveFlows(): u32 {
-  return flows.live;
 }
 
 function uidOf(f: usize): u64 {
@@ -278,11 +273,11 @@ export function flowStage(): void {
     if (flows.endIfStale(idx, clock)) {
       idx = 0;
     } else if (proto == PROTO_TCP && isReuse(f, fromOrig, tflags, seq)) {
-      flows.finish(idx, END_REUSED);
+      flows.finish(idx);
       idx = 0;
     } else if (activeTimeoutNs != 0 && ts - load<u64>(f + FL_FIRST) >= activeTimeoutNs) {
       count(Ctr.FLOW_EXPIRED_ACTIVE);
-      flows.finish(idx, END_ACTIVE);
+      flows.finish(idx);
       idx = 0;
     }
   }

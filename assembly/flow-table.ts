@@ -11,7 +11,7 @@ import { eq16, copy16 } from "./bytes";
 import { Ctr, count } from "./counters";
 import {
   FL_ORIG, FL_RESP, FL_OPORT, FL_RPORT, FL_PROTO, FL_SPACE, FL_CLASS, FL_PREV, FL_NEXT, FL_HASH,
-  FL_ACTIVE, FL_FIRST, FL_QUEUED, FL_SIZE, END_IDLE, END_EVICTED, END_FLUSHED,
+  FL_ACTIVE, FL_FIRST, FL_QUEUED, FL_SIZE,
 } from "./flow";
 import { tcpFinish } from "./tcp-state";
 import { emit, outputRoom } from "./output";
@@ -27,8 +27,6 @@ export const CL_ICMP: u8 = 4;
 export const CLASSES: i32 = 5;
 
 export class FlowTable {
-  capacity: u32;
-  live: u32 = 0;
   records: usize;
   private mask: u32;
   private slots: usize;     // u32 record index + 1, 0 = empty
@@ -43,7 +41,6 @@ export class FlowTable {
   fromOrig: bool = true;
 
   constructor(capacity: u32, ctrExpired: Ctr, ctrEvicted: Ctr) {
-    this.capacity = capacity;
     let slots: u32 = 16;
     while (slots < capacity * 2) slots <<= 1;
     this.mask = slots - 1;
@@ -103,7 +100,6 @@ export class FlowTable {
     store<u32>(this.slots + (<usize>i << 2), idx1);
     store<u8>(f + FL_CLASS, cls);
     this.append(idx1, cls, now);
-    this.live++;
     return idx1;
   }
 
@@ -132,11 +128,11 @@ export class FlowTable {
   }
 
   /** Write out and forget a record. */
-  finish(idx1: u32, reason: u8): void {
+  finish(idx1: u32): void {
     const f = this.rec(idx1);
     appFinish(f);
     tcpFinish(f);
-    emit(f, reason);
+    emit(f);
     this.remove(idx1);
   }
 
@@ -169,7 +165,7 @@ export class FlowTable {
         if (idx1 == 0) break;
         if (!outputRoom()) return false;
         count(ctr);
-        this.finish(idx1, END_FLUSHED);
+        this.finish(idx1);
       }
     }
     return true;
@@ -177,7 +173,7 @@ export class FlowTable {
 
   private endIdle(idx1: u32): void {
     count(this.ctrExpired);
-    this.finish(idx1, END_IDLE);
+    this.finish(idx1);
   }
 
   private evictStalest(): void {
@@ -191,7 +187,7 @@ export class FlowTable {
       }
     }
     count(this.ctrEvicted);
-    this.finish(victim, END_EVICTED);
+    this.finish(victim);
   }
 
   private remove(idx1: u32): void {
@@ -214,7 +210,6 @@ export class FlowTable {
     store<u32>(this.slots + (<usize>i << 2), 0);
     store<u32>(this.freeStack + (<usize>this.freeTop << 2), idx1 - 1);
     this.freeTop++;
-    this.live--;
   }
 
   private append(idx1: u32, cls: u8, now: u64): void {

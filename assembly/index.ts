@@ -17,7 +17,7 @@ import { streamsInit } from "./stream";
 import { dnsInit } from "./dns";
 import { tlsInit, tlsScratch, tlsClientHelloAt } from "./tls";
 import {
-  flowStageInit, flowStage, advanceClock, flushAll, liveFlows as live, setTimeouts as setFlowTimeouts, setAppLayer as setApp,
+  flowStageInit, flowStage, advanceClock, flushAll, setTimeouts as setFlowTimeouts, setAppLayer as setApp,
 } from "./flow-stage";
 import * as F from "./flow";
 
@@ -31,7 +31,6 @@ import * as F from "./flow";
 @inline const R_TS_LO: usize = 5;
 
 let inputBase: usize = 0;
-let inputBytes: usize = 0;
 
 /**
  * Allocate every region once. inputCapacity: the largest slab (index + data) the host will send;
@@ -53,8 +52,7 @@ export function init(inputCapacity: u32, vxlanPort: u32, genevePort: u32, maxFlo
   tlsInit();
   dedupInit(dedupWindowUs);
   flowStageInit(maxFlows, maxTunnels, shard, shards);
-  inputBytes = <usize>inputCapacity;
-  inputBase = heap.alloc(inputBytes);
+  inputBase = heap.alloc(<usize>inputCapacity);
   configureTunnelPorts(vxlanPort, genevePort);
 }
 
@@ -80,10 +78,6 @@ export function mapVni(vni: u32, space: u32): bool {
 
 export function inputPtr(): usize {
   return inputBase;
-}
-
-export function inputCapacity(): u32 {
-  return <u32>inputBytes;
 }
 
 @inline function entry(indexPtr: usize, i: u32): usize {
@@ -123,10 +117,6 @@ export function processRecords(indexPtr: usize, dataPtr: usize, from: u32, to: u
 /** End of input: write out every open record. False when the output must be drained first. */
 export function flush(): bool {
   return flushAll();
-}
-
-export function liveFlows(): u32 {
-  return live();
 }
 
 export function outputPtr(): usize {
@@ -248,7 +238,6 @@ export const FL_OPORT = <i32>F.FL_OPORT;
 export const FL_RPORT = <i32>F.FL_RPORT;
 export const FL_PROTO = <i32>F.FL_PROTO;
 export const FL_FLAGS = <i32>F.FL_FLAGS;
-export const FL_END = <i32>F.FL_END;
 export const FL_SPACE = <i32>F.FL_SPACE;
 export const FL_VNI = <i32>F.FL_VNI;
 export const FL_FIRST = <i32>F.FL_FIRST;
@@ -270,8 +259,3 @@ export const EP_STATE = <i32>F.EP_STATE;
 export const FLF_TUNNEL = <i32>F.FLF_TUNNEL;
 export const FLF_PARENT1 = <i32>F.FLF_PARENT1;
 export const FLF_PARENT2 = <i32>F.FLF_PARENT2;
-export const END_IDLE = <i32>F.END_IDLE;
-export const END_ACTIVE = <i32>F.END_ACTIVE;
-export const END_EVICTED = <i32>F.END_EVICTED;
-export const END_FLUSHED = <i32>F.END_FLUSHED;
-export const END_REUSED = <i32>F.END_REUSED;
