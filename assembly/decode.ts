@@ -20,7 +20,7 @@ import { packetReset } from "./packet";
 
 /** Decode one frame of caplen bytes at p into the packet info (packet.ts). */
 export function decodeFrame(p: usize, caplen: u32, wirelen: u32, linkType: u32, tsNs: u64): void {
-  packetReset(tsNs, caplen, wirelen, linkType);
+  packetReset(tsNs, caplen, wirelen);
   resetLayers();
   setCursor(p, p + <usize>caplen);
   count(Ctr.PKTS);
