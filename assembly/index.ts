@@ -1,25 +1,32 @@
 // The WASM core's exports: set-up, the batch entry points, and the layout of what the host reads
 // (packet info, counters) so that the TypeScript side never hard-codes an offset.
 
-import { countersInit, countersPtr as ctrPtr, NAMES, Ctr } from "./counters";
+import { countersInit, NAMES, Ctr } from "./counters";
 import { packetInit, pkt } from "./packet";
 import * as P from "./packet";
 import { fragInit } from "./frag";
 import { decodeFrame } from "./decode";
 import { toNs } from "./timestamp";
 import { configureTunnelPorts } from "./udp";
-import { spacesInit, mapVni as mapVniTo } from "./address-space";
-import { serverPortsInit, addServerPort as addPort } from "./server-ports";
+import { spacesInit } from "./address-space";
+import { serverPortsInit } from "./server-ports";
 import { dedupInit } from "./dedup";
-import { outputInit, outputRoom, outputPtr as outPtr, outputCount as outCount, outputClear as outClear } from "./output";
-import { eventsInit, eventsPtr as evPtr, eventsUsed as evUsed, eventsClear as evClear, FIELD_NAMES, Fld } from "./events";
+import { outputInit, outputRoom } from "./output";
+import { eventsInit, FIELD_NAMES, Fld } from "./events";
 import { streamsInit } from "./stream";
 import { dnsInit } from "./dns";
-import { tlsInit, tlsScratch, tlsClientHelloAt } from "./tls";
-import {
-  flowStageInit, flowStage, advanceClock, flushAll, setTimeouts as setFlowTimeouts, setAppLayer as setApp,
-} from "./flow-stage";
+import { tlsInit } from "./tls";
+import { flowStageInit, flowStage, advanceClock } from "./flow-stage";
 import * as F from "./flow";
+
+// Entry points served as they are by their modules (see each for its contract); flush() is
+// the flow stage's flushAll(): end of input, write out every open record.
+export { setTimeouts, setAppLayer, flushAll as flush } from "./flow-stage";
+export { addServerPort } from "./server-ports";
+export { mapVni } from "./address-space";
+export { outputPtr, outputCount, outputClear } from "./output";
+export { eventsPtr, eventsUsed, eventsClear } from "./events";
+export { countersPtr } from "./counters";
 
 // Slab index entry, mirrored from src/capture/slab.ts (RECORD_WORDS u32 per frame).
 @inline const RECORD_WORDS: usize = 8;
@@ -54,26 +61,6 @@ export function init(inputCapacity: u32, vxlanPort: u32, genevePort: u32, maxFlo
   flowStageInit(maxFlows, maxTunnels, shard, shards);
   inputBase = heap.alloc(<usize>inputCapacity);
   configureTunnelPorts(vxlanPort, genevePort);
-}
-
-/** Timeouts in seconds of capture time. */
-export function setTimeouts(tcpAttempt: u32, tcpOpen: u32, tcpClosed: u32, udp: u32, icmp: u32, active: u32): void {
-  setFlowTimeouts(tcpAttempt, tcpOpen, tcpClosed, udp, icmp, active);
-}
-
-/** Turn the application layer (reassembly, HTTP, TLS, DNS, QUIC) on or off. */
-export function setAppLayer(on: bool): void {
-  setApp(on);
-}
-
-/** A likely server port (Zeek's likely_server_ports) for guessing who opened a connection. */
-export function addServerPort(port: u32): void {
-  addPort(port);
-}
-
-/** Put frames tunnelled with this VNI in an address space; false when the map is full. */
-export function mapVni(vni: u32, space: u32): bool {
-  return mapVniTo(vni, space);
 }
 
 export function inputPtr(): usize {
@@ -114,35 +101,6 @@ export function processRecords(indexPtr: usize, dataPtr: usize, from: u32, to: u
   return to;
 }
 
-/** End of input: write out every open record. False when the output must be drained first. */
-export function flush(): bool {
-  return flushAll();
-}
-
-export function outputPtr(): usize {
-  return outPtr();
-}
-
-export function outputCount(): u32 {
-  return outCount();
-}
-
-export function outputClear(): void {
-  outClear();
-}
-
-export function eventsPtr(): usize {
-  return evPtr();
-}
-
-export function eventsUsed(): u32 {
-  return evUsed();
-}
-
-export function eventsClear(): void {
-  evClear();
-}
-
 /**
  * ClientHellos that do not come from a TCP stream (QUIC carries them in encrypted Initial
  * packets, which the host decrypts): write the handshake message (u8 type 1, u24 length, body;
@@ -155,13 +113,7 @@ export function eventsClear(): void {
  * calls. src/pool/records/tls-fingerprints.ts turns the event into JA3 and JA4 (ja4(h, true)
  * for QUIC's "q").
  */
-export function tlsScratchPtr(): usize {
-  return tlsScratch();
-}
-
-export function tlsParseClientHello(len: u32): bool {
-  return tlsClientHelloAt(len);
-}
+export { tlsScratch as tlsScratchPtr, tlsClientHelloAt as tlsParseClientHello } from "./tls";
 
 export function fieldCount(): i32 {
   return Fld.COUNT;
@@ -173,10 +125,6 @@ export function fieldName(i: i32): string {
 
 export function packetPtr(): usize {
   return pkt;
-}
-
-export function countersPtr(): usize {
-  return ctrPtr();
 }
 
 export function counterCount(): i32 {
