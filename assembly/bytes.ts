@@ -28,14 +28,3 @@
 @inline export function eq16(a: usize, b: usize): bool {
   return load<u64>(a) == load<u64>(b) && load<u64>(a, 8) == load<u64>(b, 8);
 }
-
-/** Compare two 16-byte addresses as big-endian numbers: -1, 0, 1. */
-export function cmp16(a: usize, b: usize): i32 {
-  let x = bswap<u64>(load<u64>(a));
-  let y = bswap<u64>(load<u64>(b));
-  if (x == y) {
-    x = bswap<u64>(load<u64>(a, 8));
-    y = bswap<u64>(load<u64>(b, 8));
-  }
-  return x < y ? -1 : x > y ? 1 : 0;
-}

@@ -6,8 +6,8 @@
 
 import { mix64 } from "./hash";
 import {
-  pkt, P_TS_NS, P_NTUN, P_TUN_IP, P_TUN_VNI, P_TCP_SEQ, P_TCP_ACK, P_TCP_FLAGS, P_PAYLOAD, P_PAYLOAD_CAP,
-  P_PAYLOAD_LEN, IP_SRC, IP_DST, IP_ID, ipLayer, nIp,
+  pkt, P_TS_NS, P_TUN_IP, P_TCP_SEQ, P_TCP_ACK, P_TCP_FLAGS, P_PAYLOAD, P_PAYLOAD_CAP,
+  P_PAYLOAD_LEN, IP_SRC, IP_DST, IP_ID, ipLayer, nTun, nIp, innermostVni,
 } from "./packet";
 
 @inline const SLOTS: u32 = 1 << 14; // 4 ms of packets at 4 Mpps; 384 KiB, so it stays in cache
@@ -28,11 +28,10 @@ export function dedupInit(windowUs: u32): void {
 
 /** Whether the current frame (whose inner flow hashes to h) is the second copy of a packet. */
 export function isMirrorDuplicate(h: u64): bool {
-  const ntun = <i32>load<u8>(pkt + P_NTUN);
-  if (windowNs == 0 || ntun == 0) return false;
+  if (windowNs == 0 || nTun() == 0) return false;
   const outer = ipLayer(<i32>load<u8>(pkt + P_TUN_IP));
   const session = mix64(load<u64>(outer + IP_SRC, 8) ^ (load<u64>(outer + IP_DST, 8) << 1) ^
-    (<u64>load<u32>(pkt + P_TUN_VNI + ((ntun - 1) << 2)) << 40));
+    (<u64>innermostVni() << 40));
   const inner = ipLayer(nIp() - 1);
   let sig = h ^ mix64(<u64>load<u32>(inner + IP_ID) | (<u64>load<u32>(pkt + P_PAYLOAD_LEN) << 32));
   sig = mix64(sig ^ (<u64>load<u32>(pkt + P_TCP_SEQ) | (<u64>load<u32>(pkt + P_TCP_ACK) << 32)));

@@ -15,8 +15,8 @@
 import { be16 } from "./bytes";
 import { Ctr, count } from "./counters";
 import { Next, cur, advance, remaining, stop } from "./layers";
-import { nextForEthertype } from "./ethertype";
-import { pkt, P_NETH, P_ETH_TYPE, MAX_ETH, flag, F_TRUNC, F_UNSUPPORTED } from "./packet";
+import { nextAfterEthertype } from "./ethertype";
+import { pkt, P_NETH, P_ETH_TYPE, MAX_ETH, F_TRUNC } from "./packet";
 
 @inline const ETH_HDR: usize = 14;
 
@@ -30,10 +30,5 @@ export function decodeEthernet(): Next {
     store<u8>(pkt + P_NETH, <u8>(n + 1));
   }
   advance(ETH_HDR);
-  const next = nextForEthertype(t);
-  if (next == Next.STOP) {
-    count(Ctr.ETH_UNSUPPORTED);
-    flag(F_UNSUPPORTED);
-  }
-  return next;
+  return nextAfterEthertype(t, Ctr.ETH_UNSUPPORTED);
 }

@@ -1,6 +1,8 @@
 // EtherType → next decoder: the one table shared by Ethernet, VLAN, Linux SLL/SLL2 and GENEVE.
 
-import { Next } from "./layers";
+import { Ctr } from "./counters";
+import { Next, stop } from "./layers";
+import { F_UNSUPPORTED } from "./packet";
 
 export const ETYPE_IPV4: u32 = 0x0800;
 export const ETYPE_IPV6: u32 = 0x86dd;
@@ -18,4 +20,10 @@ export function nextForEthertype(t: u32): Next {
     case ETYPE_QINQ_OLD: return Next.VLAN;
     default: return Next.STOP;
   }
+}
+
+/** The decoder for EtherType t; when there is none, STOP counted under `unsupported`. */
+export function nextAfterEthertype(t: u32, unsupported: Ctr): Next {
+  const next = nextForEthertype(t);
+  return next == Next.STOP ? stop(unsupported, F_UNSUPPORTED) : next;
 }

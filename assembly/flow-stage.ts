@@ -1,8 +1,8 @@
 // The flow stage, run for every decoded frame on every shard (worker):
-//  1. tunnel sessions (the outer VXLAN/GENEVE flows) are tracked on every shard, so that each
-//     inner flow can name its parent; shard 0 alone writes them out;
+//  1. shard 0 alone keeps the tunnel sessions (the outer VXLAN/GENEVE flows) and writes them out;
 //  2. the inner flow's symmetric hash picks its owner shard; other shards stop here;
-//  3. the owner drops mirror duplicates, finds or creates the flow and accounts the packet.
+//  3. the owner drops mirror duplicates, finds or creates the flow, names its parent tunnel by a
+//     uid that any shard computes from the outer addresses alone, and accounts the packet.
 // Every shard sees every frame, so each keeps the same capture clock and expires on the same
 // schedule: records do not depend on how many workers there are (unless a table overflows).
 
@@ -12,7 +12,7 @@ import { FlowTable, CL_TCP_ATTEMPT, CL_TCP_OPEN, CL_TCP_CLOSED, CL_UDP, CL_ICMP 
 import {
   FL_FIRST, FL_LAST, FL_ACTIVE, FL_UID, FL_PARENT1, FL_PARENT2, FL_HASH, FL_VNI, FL_FLAGS, FL_TUN_KIND, FL_ORIG_DATA,
   FL_EP_ORIG, FL_EP_RESP, EP_PKTS, EP_IP_BYTES, EP_BYTES, EP_STATE, FLF_TUNNEL, FLF_PARENT1, FLF_PARENT2,
-  END_IDLE, END_ACTIVE, END_REUSED, endpoint,
+  endpoint,
 } from "./flow";
 import { isMirrorDuplicate } from "./dedup";
 import { packetSpace } from "./address-space";
@@ -26,9 +26,9 @@ import { appTcp, appUdp } from "./app";
 import { Ev, evBegin, evEnd } from "./events";
 import { PROTO_TCP, PROTO_UDP, PROTO_ICMP4, PROTO_ICMP6 } from "./ipproto";
 import {
-  pkt, P_TS_NS, P_NTUN, P_TUN_IP, P_TUN_L4, P_TUN_KIND, P_TUN_VNI, P_TCP_SEQ, P_TCP_ACK, P_TCP_FLAGS, P_TCP_WIN,
+  pkt, P_TS_NS, P_TUN_IP, P_TUN_L4, P_TUN_KIND, P_TUN_VNI, P_TCP_SEQ, P_TCP_ACK, P_TCP_FLAGS, P_TCP_WIN,
   P_PAYLOAD, P_PAYLOAD_CAP, P_PAYLOAD_LEN, IP_SRC, IP_DST, IP_LEN, L4_PROTO, L4_IP, L4_SPORT, L4_DPORT, L4_PAYLOAD,
-  ipLayer, l4Layer, nIp, nL4, hasFlag, F_FRAGMENT,
+  ipLayer, l4Layer, nTun, nIp, nL4, innermostVni, hasFlag, F_FRAGMENT,
 } from "./packet";
 
 @inline const SWEEP_EVERY_NS: u64 = 1_000_000_000;
@@ -38,7 +38,8 @@ import {
 @inline const BURST_GAP_NS: u64 = 1_000_000_000;
 
 let flows: FlowTable = changetype<FlowTable>(0);
-let tunnels: FlowTable = changetype<FlowTable>(0);
+/** Tunnel sessions, on shard 0 alone (see tunnelSession). */
+let tunnels: FlowTable | null = null;
 let shard: u32 = 0;
 let shards: u32 = 1;
 let activeTimeoutNs: u64 = 0;
@@ -49,9 +50,8 @@ let nextSweep: u64 = 0;
 export function flowStageInit(maxFlows: u32, maxTunnels: u32, shardIndex: u32, shardCount: u32): void {
   shard = shardIndex;
   shards = shardCount;
-  flows = new FlowTable(maxFlows, true, Ctr.FLOW_EXPIRED_IDLE, Ctr.FLOW_EVICTED);
-  // only shard 0 keeps tunnel sessions (see tunnelSession)
-  tunnels = new FlowTable(shardIndex == 0 ? maxTunnels : 1, true, Ctr.TUNNEL_EXPIRED, Ctr.TUNNEL_EVICTED);
+  flows = new FlowTable(maxFlows, Ctr.FLOW_EXPIRED_IDLE, Ctr.FLOW_EVICTED);
+  if (shard == 0) tunnels = new FlowTable(maxTunnels, Ctr.TUNNEL_EXPIRED, Ctr.TUNNEL_EVICTED);
 }
 
 /** Whether payloads go to the application layer (off: the packet path alone, for measurements). */
@@ -63,6 +63,7 @@ export function setAppLayer(on: bool): void {
 export function setTimeouts(tcpAttempt: u32, tcpOpen: u32, tcpClosed: u32, udp: u32, icmp: u32, active: u32): void {
   for (let i = 0; i < 2; i++) {
     const t = i == 0 ? flows : tunnels;
+    if (t == null) break;
     t.timeouts[CL_TCP_ATTEMPT] = <u64>tcpAttempt * 1_000_000_000;
     t.timeouts[CL_TCP_OPEN] = <u64>tcpOpen * 1_000_000_000;
     t.timeouts[CL_TCP_CLOSED] = <u64>tcpClosed * 1_000_000_000;
@@ -80,19 +81,16 @@ export function setTimeouts(tcpAttempt: u32, tcpOpen: u32, tcpClosed: u32, udp: 
 export function advanceClock(ts: u64): bool {
   if (ts > clock) clock = ts;
   if (clock < nextSweep) return true;
-  if (!flows.expire(clock) || !tunnels.expire(clock)) return false;
+  const t = tunnels;
+  if (!flows.expire(clock) || (t != null && !t.expire(clock))) return false;
   nextSweep = clock + SWEEP_EVERY_NS;
   return true;
 }
 
 /** Write out every open record (end of input); false while the output is too full. */
 export function flushAll(): bool {
-  return flows.flush(Ctr.FLOW_FLUSHED) && tunnels.flush(Ctr.TUNNEL_FLUSHED);
-}
-
-/** Records open in the flow table (for the host's statistics). */
-export function liveFlows(): u32 {
-  return flows.live;
+  const t = tunnels;
+  return flows.flush(Ctr.FLOW_FLUSHED) && (t == null || t.flush(Ctr.TUNNEL_FLUSHED));
 }
 
 function uidOf(f: usize): u64 {
@@ -156,39 +154,54 @@ function timeoutClass(f: usize, proto: u32): u8 {
   if (proto == PROTO_UDP) historyCheck(f, H_DATA, 0x44 /* D */, fromOrig);
 }
 
+@inline function outerIp(t: i32): usize {
+  return ipLayer(<i32>load<u8>(pkt + P_TUN_IP + t));
+}
+
+@inline function outerUdp(t: i32): usize {
+  return l4Layer(<i32>load<u8>(pkt + P_TUN_L4 + t));
+}
+
+/** The hash of tunnel t's outer UDP flow. */
+function tunnelHash(t: i32): u64 {
+  const ip = outerIp(t);
+  const l4 = outerUdp(t);
+  return flowHash(ip + IP_SRC, load<u16>(l4 + L4_SPORT), ip + IP_DST, load<u16>(l4 + L4_DPORT), PROTO_UDP, 0);
+}
+
 /**
- * The tunnel (outer UDP) session that carried this frame: its uid hash, a function of the outer
- * addresses and ports alone, so every shard knows an inner flow's parent without tracking the
- * tunnels; shard 0 alone keeps the sessions (and writes their records). A tunnel that goes idle
- * and comes back keeps its uid.
+ * A tunnel session's uid, from its hash: a function of the outer addresses and ports alone, so
+ * that every shard names an inner flow's parent without tracking the tunnels, and a tunnel that
+ * goes idle and comes back keeps its uid.
  */
+@inline function tunnelUid(h: u64): u64 {
+  return mix64(h ^ TUNNEL_UID_SALT);
+}
+
+/** Shard 0: account this frame to the tunnel t (outer UDP) session that carried it; its uid. */
 function tunnelSession(t: i32, ts: u64): u64 {
-  const ip = ipLayer(<i32>load<u8>(pkt + P_TUN_IP + t));
-  const l4 = l4Layer(<i32>load<u8>(pkt + P_TUN_L4 + t));
+  const table = tunnels!;
+  const h = tunnelHash(t);
+  const uid = tunnelUid(h);
+  const ip = outerIp(t);
+  const l4 = outerUdp(t);
   const sport = load<u16>(l4 + L4_SPORT);
   const dport = load<u16>(l4 + L4_DPORT);
-  const h = flowHash(ip + IP_SRC, sport, ip + IP_DST, dport, PROTO_UDP, 0);
-  const uid = mix64(h ^ TUNNEL_UID_SALT);
-  if (shard != 0) return uid;
-  let idx = tunnels.find(h, <u8>PROTO_UDP, 0, ip + IP_SRC, sport, ip + IP_DST, dport);
-  let fromOrig = tunnels.fromOrig;
-  if (idx != 0 && tunnels.stale(idx, clock)) {
-    count(Ctr.TUNNEL_EXPIRED);
-    tunnels.finish(idx, END_IDLE);
-    idx = 0;
-  }
+  let idx = table.find(h, <u8>PROTO_UDP, 0, ip + IP_SRC, sport, ip + IP_DST, dport);
+  let fromOrig = table.fromOrig;
+  if (idx != 0 && table.endIfStale(idx, clock)) idx = 0;
   if (idx == 0) {
-    idx = tunnels.create(h, <u8>PROTO_UDP, 0, ip + IP_SRC, sport, ip + IP_DST, dport, CL_UDP, clock);
+    idx = table.create(h, <u8>PROTO_UDP, 0, ip + IP_SRC, sport, ip + IP_DST, dport, CL_UDP, clock);
     fromOrig = true;
     count(Ctr.TUNNEL_SESSIONS);
-    const f = tunnels.rec(idx);
+    const f = table.rec(idx);
     store<u64>(f + FL_FIRST, ts);
     store<u64>(f + FL_UID, uid);
     store<u8>(f + FL_FLAGS, FLF_TUNNEL);
     store<u8>(f + FL_TUN_KIND, load<u8>(pkt + P_TUN_KIND + t));
     store<u32>(f + FL_VNI, load<u32>(pkt + P_TUN_VNI + (t << 2)));
   }
-  const f = tunnels.rec(idx);
+  const f = table.rec(idx);
   account(f, fromOrig, load<u32>(ip + IP_LEN), <u32>load<u16>(l4 + L4_PAYLOAD));
   datagram(f, fromOrig, PROTO_UDP);
   if (ts > load<u64>(f + FL_LAST)) store<u64>(f + FL_LAST, ts);
@@ -224,8 +237,9 @@ function dataBurst(f: usize, ts: u64): void {
 export function flowStage(): void {
   const ts = load<u64>(pkt + P_TS_NS);
 
-  const ntun = <i32>load<u8>(pkt + P_NTUN);
-  const parent = ntun > 0 ? tunnelSession(ntun - 1, ts) : 0;
+  const ntun = nTun();
+  // shard 0 accounts every tunnelled frame to its session, whichever shard owns the inner flow
+  const parent = shard == 0 && ntun > 0 ? tunnelSession(ntun - 1, ts) : 0;
 
   const nip = nIp();
   const nl4 = nL4();
@@ -256,16 +270,14 @@ export function flowStage(): void {
   let fromOrig = flows.fromOrig;
   if (idx != 0) {
     const f = flows.rec(idx);
-    if (flows.stale(idx, clock)) {
-      count(Ctr.FLOW_EXPIRED_IDLE);
-      flows.finish(idx, END_IDLE);
+    if (flows.endIfStale(idx, clock)) {
       idx = 0;
     } else if (proto == PROTO_TCP && isReuse(f, fromOrig, tflags, seq)) {
-      flows.finish(idx, END_REUSED);
+      flows.finish(idx);
       idx = 0;
     } else if (activeTimeoutNs != 0 && ts - load<u64>(f + FL_FIRST) >= activeTimeoutNs) {
       count(Ctr.FLOW_EXPIRED_ACTIVE);
-      flows.finish(idx, END_ACTIVE);
+      flows.finish(idx);
       idx = 0;
     }
   }
@@ -279,11 +291,11 @@ export function flowStage(): void {
     const f = flows.rec(idx);
     store<u64>(f + FL_FIRST, ts);
     store<u64>(f + FL_UID, uidOf(f));
-    if (ntun > 0) store<u32>(f + FL_VNI, load<u32>(pkt + P_TUN_VNI + ((ntun - 1) << 2)));
+    store<u32>(f + FL_VNI, innermostVni());
     if (flip) historyAppend(f, L_FLIP);
   }
   const f = flows.rec(idx);
-  if (ntun > 0) addParent(f, parent);
+  if (ntun > 0) addParent(f, shard == 0 ? parent : tunnelUid(tunnelHash(ntun - 1)));
   const payload = load<u32>(pkt + P_PAYLOAD_LEN);
   let timed = true;
   if (proto == PROTO_TCP) {

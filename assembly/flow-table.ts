@@ -4,14 +4,14 @@
 // queued; a packet only stamps FL_ACTIVE and never moves the record (moving it would touch two
 // neighbours' cache lines per packet). Expiry looks at list heads queued longer ago than the
 // timeout: idle ones are finished, the others go back to the tail ("second chance"). A packet
-// that finds its record idle past the timeout ends it first (stale()), so records are the same
+// that finds its record idle past the timeout ends it first (endIfStale()), so records are the same
 // however late the sweep comes. A full table evicts the record at the head of the longest-idle list.
 
 import { eq16, copy16 } from "./bytes";
 import { Ctr, count } from "./counters";
 import {
   FL_ORIG, FL_RESP, FL_OPORT, FL_RPORT, FL_PROTO, FL_SPACE, FL_CLASS, FL_PREV, FL_NEXT, FL_HASH,
-  FL_ACTIVE, FL_FIRST, FL_QUEUED, FL_SIZE, END_IDLE, END_EVICTED, END_FLUSHED,
+  FL_ACTIVE, FL_FIRST, FL_QUEUED, FL_SIZE,
 } from "./flow";
 import { tcpFinish } from "./tcp-state";
 import { emit, outputRoom } from "./output";
@@ -27,8 +27,6 @@ export const CL_ICMP: u8 = 4;
 export const CLASSES: i32 = 5;
 
 export class FlowTable {
-  capacity: u32;
-  live: u32 = 0;
   records: usize;
   private mask: u32;
   private slots: usize;     // u32 record index + 1, 0 = empty
@@ -37,15 +35,12 @@ export class FlowTable {
   private heads: StaticArray<u32> = new StaticArray<u32>(CLASSES); // record index + 1
   private tails: StaticArray<u32> = new StaticArray<u32>(CLASSES);
   timeouts: StaticArray<u64> = new StaticArray<u64>(CLASSES);
-  /** Whether finished records go to the output (tunnel tables on shards other than 0 only track). */
-  emits: bool;
   private ctrEvicted: Ctr;
   private ctrExpired: Ctr;
   /** Set by find(): whether the packet came from the record's originator. */
   fromOrig: bool = true;
 
-  constructor(capacity: u32, emits: bool, ctrExpired: Ctr, ctrEvicted: Ctr) {
-    this.capacity = capacity;
+  constructor(capacity: u32, ctrExpired: Ctr, ctrEvicted: Ctr) {
     let slots: u32 = 16;
     while (slots < capacity * 2) slots <<= 1;
     this.mask = slots - 1;
@@ -55,7 +50,6 @@ export class FlowTable {
     this.freeStack = heap.alloc(<usize>capacity << 2);
     for (let i: u32 = 0; i < capacity; i++) store<u32>(this.freeStack + (<usize>i << 2), capacity - 1 - i);
     this.freeTop = capacity;
-    this.emits = emits;
     this.ctrExpired = ctrExpired;
     this.ctrEvicted = ctrEvicted;
   }
@@ -106,7 +100,6 @@ export class FlowTable {
     store<u32>(this.slots + (<usize>i << 2), idx1);
     store<u8>(f + FL_CLASS, cls);
     this.append(idx1, cls, now);
-    this.live++;
     return idx1;
   }
 
@@ -119,20 +112,27 @@ export class FlowTable {
     this.append(idx1, cls, now);
   }
 
+  /** End a record idle past its timeout, as the sweep would have (counted as expired); whether it was. */
+  endIfStale(idx1: u32, now: u64): bool {
+    if (!this.stale(idx1, now)) return false;
+    this.endIdle(idx1);
+    return true;
+  }
+
   /** Whether a record has been idle past its class's timeout (connection attempts: since the first SYN). */
-  stale(idx1: u32, now: u64): bool {
+  private stale(idx1: u32, now: u64): bool {
     const f = this.rec(idx1);
     const cls = load<u8>(f + FL_CLASS);
     const since = load<u64>(f + (cls == CL_TCP_ATTEMPT ? FL_FIRST : FL_ACTIVE));
     return now >= since && now - since >= unchecked(this.timeouts[cls]);
   }
 
-  /** Write out (when this table emits) and forget a record. */
-  finish(idx1: u32, reason: u8): void {
+  /** Write out and forget a record. */
+  finish(idx1: u32): void {
     const f = this.rec(idx1);
     appFinish(f);
     tcpFinish(f);
-    if (this.emits) emit(f, reason);
+    emit(f);
     this.remove(idx1);
   }
 
@@ -151,8 +151,7 @@ export class FlowTable {
           continue;
         }
         if (!outputRoom()) return false;
-        count(this.ctrExpired);
-        this.finish(idx1, END_IDLE);
+        this.endIdle(idx1);
       }
     }
     return true;
@@ -166,10 +165,15 @@ export class FlowTable {
         if (idx1 == 0) break;
         if (!outputRoom()) return false;
         count(ctr);
-        this.finish(idx1, END_FLUSHED);
+        this.finish(idx1);
       }
     }
     return true;
+  }
+
+  private endIdle(idx1: u32): void {
+    count(this.ctrExpired);
+    this.finish(idx1);
   }
 
   private evictStalest(): void {
@@ -183,7 +187,7 @@ export class FlowTable {
       }
     }
     count(this.ctrEvicted);
-    this.finish(victim, END_EVICTED);
+    this.finish(victim);
   }
 
   private remove(idx1: u32): void {
@@ -206,7 +210,6 @@ export class FlowTable {
     store<u32>(this.slots + (<usize>i << 2), 0);
     store<u32>(this.freeStack + (<usize>this.freeTop << 2), idx1 - 1);
     this.freeTop++;
-    this.live--;
   }
 
   private append(idx1: u32, cls: u8, now: u64): void {

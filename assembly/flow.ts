@@ -15,7 +15,6 @@
 @inline export const FL_PROTO: usize = 36;     // u8
 @inline export const FL_CLASS: usize = 37;     // u8 timeout class (flow-table.ts)
 @inline export const FL_FLAGS: usize = 38;     // u8 FLF_*
-@inline export const FL_END: usize = 39;       // u8 END_* why it was written out
 @inline export const FL_SPACE: usize = 40;     // u32 address space
 @inline export const FL_HIST_SEEN: usize = 44; // u32 bit per history letter (low half orig, high half resp)
 @inline export const FL_HASH: usize = 48;      // u64 symmetric key hash
@@ -89,13 +88,6 @@
 @inline export const FLF_TUNNEL: u8 = 1;       // this record is a tunnel session (VXLAN/GENEVE)
 @inline export const FLF_PARENT1: u8 = 2;      // FL_PARENT1 is set
 @inline export const FLF_PARENT2: u8 = 4;      // FL_PARENT2 is set
-
-// FL_END
-@inline export const END_IDLE: u8 = 1;
-@inline export const END_ACTIVE: u8 = 2;
-@inline export const END_EVICTED: u8 = 3;
-@inline export const END_FLUSHED: u8 = 4;
-@inline export const END_REUSED: u8 = 5;
 
 /** The endpoint block of the packet's sender (fromOrig) or of its peer. */
 @inline export function endpoint(f: usize, orig: bool): usize {

@@ -4,10 +4,15 @@
 // and every block below it is covered. Overlapping data is counted; the later copy wins. A full
 // table evicts its oldest datagram (counted), so a flood of fragments cannot grow memory.
 // Keys include the innermost tunnel's VNI so that fragments mirrored from two sessions do not mix.
+// The IPv4 and IPv6 decoders hand each fragment to ipFragment(), which moves the cursor onto a
+// completed datagram.
 
 import { eq16, copy16 } from "./bytes";
 import { Ctr, count } from "./counters";
-import { pkt, P_TS_NS, P_NTUN, P_TUN_VNI, IP_SRC, IP_DST, flag, F_MALFORMED } from "./packet";
+import { end, setCursor, setIpDeclaredEnd } from "./layers";
+import {
+  pkt, P_TS_NS, IP_SRC, IP_DST, IP_LEN, innermostVni, flag, F_MALFORMED, F_FRAGMENT, F_REASSEMBLED,
+} from "./packet";
 
 export const FAMILY4: u8 = 4;
 export const FAMILY6: u8 = 6;
@@ -39,41 +44,32 @@ export function fragInit(): void {
   for (let i = 0; i < MAX_SLOTS; i++) store<u8>(slots + <usize>i * SLOT_SIZE + S_USED, 0);
 }
 
-/** The datagram payload completed by the last successful reassemble(). */
-export function reassembledPtr(): usize {
-  return completed + S_DATA;
-}
-
-function innermostVni(): u32 {
-  const n = <i32>load<u8>(pkt + P_NTUN);
-  return n > 0 ? load<u32>(pkt + P_TUN_VNI + ((n - 1) << 2)) : 0;
-}
-
-function expire(now: u64): void {
-  for (let i = 0; i < MAX_SLOTS; i++) {
-    const s = slots + <usize>i * SLOT_SIZE;
-    if (load<u8>(s + S_USED) != 0 && now - load<u64>(s + S_FIRST_NS) > FRAG_TIMEOUT_NS) {
-      store<u8>(s + S_USED, 0);
-      count(Ctr.FRAG_TIMEOUT);
-    }
-  }
-}
-
+/**
+ * The slot of this datagram, or a new one. The one pass over the table also forgets datagrams
+ * whose first fragment is more than FRAG_TIMEOUT_NS older than now (a clock that went backwards
+ * expires nothing).
+ */
 function findOrOpen(family: u8, ipl: usize, id: u32, proto: u32, vni: u32, now: u64): usize {
+  let found: usize = 0;
   let free: usize = 0;
   let oldest: usize = 0;
   for (let i = 0; i < MAX_SLOTS; i++) {
     const s = slots + <usize>i * SLOT_SIZE;
+    const first = load<u64>(s + S_FIRST_NS);
+    if (load<u8>(s + S_USED) != 0 && now > first && now - first > FRAG_TIMEOUT_NS) {
+      store<u8>(s + S_USED, 0);
+      count(Ctr.FRAG_TIMEOUT);
+    }
     if (load<u8>(s + S_USED) == 0) {
       if (free == 0) free = s;
-      continue;
-    }
-    if (load<u32>(s + S_ID) == id && load<u8>(s + S_FAMILY) == family && load<u32>(s + S_VNI) == vni &&
+    } else if (load<u32>(s + S_ID) == id && load<u8>(s + S_FAMILY) == family && load<u32>(s + S_VNI) == vni &&
         load<u8>(s + S_PROTO) == <u8>proto && eq16(s + S_SRC, ipl + IP_SRC) && eq16(s + S_DST, ipl + IP_DST)) {
-      return s;
+      found = s;
+    } else if (oldest == 0 || first < load<u64>(oldest + S_FIRST_NS)) {
+      oldest = s;
     }
-    if (oldest == 0 || load<u64>(s + S_FIRST_NS) < load<u64>(oldest + S_FIRST_NS)) oldest = s;
   }
+  if (found != 0) return found;
   if (free == 0) {
     count(Ctr.FRAG_NO_SLOT);
     free = oldest;
@@ -107,12 +103,10 @@ function complete(s: usize, total: u32): bool {
 
 /**
  * Add one fragment (offset and length in bytes of the datagram's payload). Returns the payload
- * length of the datagram when this fragment completes it (bytes at reassembledPtr()), else -1.
+ * length of the datagram when this fragment completes it (bytes at completed + S_DATA), else -1.
  */
-export function reassemble(family: u8, ipl: usize, id: u32, proto: u32, offset: u32, more: bool,
+function reassemble(family: u8, ipl: usize, id: u32, proto: u32, offset: u32, more: bool,
   data: usize, len: u32): i32 {
-  const now = load<u64>(pkt + P_TS_NS);
-  expire(now);
   const fragEnd = offset + len;
   if (fragEnd > MAX_DATAGRAM) {
     count(Ctr.FRAG_TOO_BIG);
@@ -120,7 +114,7 @@ export function reassemble(family: u8, ipl: usize, id: u32, proto: u32, offset: 
     return -1;
   }
   if (more && (len & 7) != 0) count(Ctr.FRAG_MALFORMED); // RFC 791 wants 8-byte multiples; tshark takes it
-  const s = findOrOpen(family, ipl, id, proto, innermostVni(), now);
+  const s = findOrOpen(family, ipl, id, proto, innermostVni(), load<u64>(pkt + P_TS_NS));
   let total = load<u32>(s + S_TOTAL);
   if (!more) {
     if (total != 0 && total != fragEnd) {
@@ -152,4 +146,27 @@ export function reassemble(family: u8, ipl: usize, id: u32, proto: u32, offset: 
   completed = s;
   count(Ctr.FRAG_REASSEMBLED);
   return <i32>total;
+}
+
+/**
+ * One fragment, in the IP layer l of the datagram at p: hdr bytes of headers, then the fragment's
+ * data up to total (the datagram's length field). True when it completed its datagram: the cursor
+ * now spans the reassembled payload and IP_LEN counts the whole datagram. False (F_FRAGMENT) when
+ * it is kept for later, or cut short by the capture so that it cannot be reassembled.
+ */
+export function ipFragment(family: u8, l: usize, p: usize, hdr: usize, total: usize, id: u32, proto: u32,
+  offset: u32, more: bool): bool {
+  if (p + total <= end) {
+    const got = reassemble(family, l, id, proto, offset, more, p + hdr, <u32>(total - hdr));
+    if (got >= 0) {
+      flag(F_REASSEMBLED);
+      const data = completed + S_DATA;
+      store<u32>(l + IP_LEN, <u32>(hdr + <usize>got));
+      setCursor(data, data + <usize>got);
+      setIpDeclaredEnd(data + <usize>got);
+      return true;
+    }
+  }
+  flag(F_FRAGMENT);
+  return false;
 }

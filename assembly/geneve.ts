@@ -14,7 +14,7 @@ import { Ctr, count } from "./counters";
 import { Next, cur, advance, remaining, stop } from "./layers";
 import { pushTunnel } from "./tunnel";
 import { ETYPE_TEB, nextForEthertype } from "./ethertype";
-import { flag, F_TRUNC, F_UNSUPPORTED, TUN_GENEVE } from "./packet";
+import { F_TRUNC, F_UNSUPPORTED, TUN_GENEVE } from "./packet";
 
 @inline const HDR: usize = 8;
 
@@ -22,11 +22,7 @@ export function decodeGeneve(): Next {
   count(Ctr.GENEVE);
   if (remaining() < HDR) return stop(Ctr.GENEVE_TRUNC, F_TRUNC);
   const b0 = <u32>load<u8>(cur);
-  if ((b0 >> 6) != 0) {
-    count(Ctr.GENEVE_UNSUPPORTED); // only version 0 is defined
-    flag(F_UNSUPPORTED);
-    return Next.STOP;
-  }
+  if ((b0 >> 6) != 0) return stop(Ctr.GENEVE_UNSUPPORTED, F_UNSUPPORTED); // only version 0 is defined
   const hlen = HDR + (<usize>(b0 & 0x3f) << 2);
   if (remaining() < hlen) return stop(Ctr.GENEVE_TRUNC, F_TRUNC);
   const ptype = be16(cur + 2);

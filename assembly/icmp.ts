@@ -11,17 +11,13 @@
 import { Ctr, count } from "./counters";
 import { Next, cur, remaining, stop } from "./layers";
 import { setPayload } from "./payload";
-import { pushL4, flag, F_TRUNC, F_TOO_DEEP } from "./packet";
+import { pushL4, F_TRUNC, F_TOO_DEEP } from "./packet";
 import { PROTO_ICMP4, PROTO_ICMP6 } from "./ipproto";
 
 function decodeIcmpCommon(proto: u32, seen: Ctr, trunc: Ctr): Next {
   count(seen);
-  if (remaining() < 4) {
-    count(trunc);
-    flag(F_TRUNC);
-    return Next.STOP;
-  }
-  if (!pushL4(<u8>proto, <u16>load<u8>(cur), <u16>load<u8>(cur + 1))) return stop(Ctr.LAYERS_TOO_DEEP, F_TOO_DEEP);
+  if (remaining() < 4) return stop(trunc, F_TRUNC);
+  if (pushL4(<u8>proto, <u16>load<u8>(cur), <u16>load<u8>(cur + 1)) == 0) return stop(Ctr.LAYERS_TOO_DEEP, F_TOO_DEEP);
   setPayload(8); // Zeek counts an ICMP message's bytes past its 8-byte header
   return Next.DONE;
 }

@@ -1,25 +1,32 @@
 // The WASM core's exports: set-up, the batch entry points, and the layout of what the host reads
 // (packet info, counters) so that the TypeScript side never hard-codes an offset.
 
-import { countersInit, countersPtr as ctrPtr, NAMES, Ctr } from "./counters";
+import { countersInit, NAMES, Ctr } from "./counters";
 import { packetInit, pkt } from "./packet";
 import * as P from "./packet";
 import { fragInit } from "./frag";
 import { decodeFrame } from "./decode";
 import { toNs } from "./timestamp";
 import { configureTunnelPorts } from "./udp";
-import { spacesInit, mapVni as mapVniTo } from "./address-space";
-import { serverPortsInit, addServerPort as addPort } from "./server-ports";
+import { spacesInit } from "./address-space";
+import { serverPortsInit } from "./server-ports";
 import { dedupInit } from "./dedup";
-import { outputInit, outputRoom, outputPtr as outPtr, outputCount as outCount, outputClear as outClear } from "./output";
-import { eventsInit, eventsPtr as evPtr, eventsUsed as evUsed, eventsClear as evClear, FIELD_NAMES, Fld } from "./events";
+import { outputInit, outputRoom } from "./output";
+import { eventsInit, FIELD_NAMES, Fld } from "./events";
 import { streamsInit } from "./stream";
 import { dnsInit } from "./dns";
-import { tlsInit, tlsScratch, tlsClientHelloAt, SCRATCH as TLS_SCRATCH } from "./tls";
-import {
-  flowStageInit, flowStage, advanceClock, flushAll, liveFlows as live, setTimeouts as setFlowTimeouts, setAppLayer as setApp,
-} from "./flow-stage";
+import { tlsInit, SCRATCH as TLS_SCRATCH } from "./tls";
+import { flowStageInit, flowStage, advanceClock } from "./flow-stage";
 import * as F from "./flow";
+
+// Entry points served as they are by their modules (see each for its contract); flush() is
+// the flow stage's flushAll(): end of input, write out every open record.
+export { setTimeouts, setAppLayer, flushAll as flush } from "./flow-stage";
+export { addServerPort } from "./server-ports";
+export { mapVni } from "./address-space";
+export { outputPtr, outputCount, outputClear } from "./output";
+export { eventsPtr, eventsUsed, eventsClear } from "./events";
+export { countersPtr } from "./counters";
 
 // Slab index entry, as src/capture/slab.ts writes it (RECORD_WORDS u32 per frame); exported as
 // REC_*, which the host checks against its own layout when it instantiates the core.
@@ -39,7 +46,6 @@ export const REC_TS_HI = <i32>R_TS_HI;
 export const REC_TS_LO = <i32>R_TS_LO;
 
 let inputBase: usize = 0;
-let inputBytes: usize = 0;
 
 /**
  * Allocate every region once. inputCapacity: the largest slab (index + data) the host will send;
@@ -61,37 +67,12 @@ export function init(inputCapacity: u32, vxlanPort: u32, genevePort: u32, maxFlo
   tlsInit();
   dedupInit(dedupWindowUs);
   flowStageInit(maxFlows, maxTunnels, shard, shards);
-  inputBytes = <usize>inputCapacity;
-  inputBase = heap.alloc(inputBytes);
+  inputBase = heap.alloc(<usize>inputCapacity);
   configureTunnelPorts(vxlanPort, genevePort);
-}
-
-/** Timeouts in seconds of capture time. */
-export function setTimeouts(tcpAttempt: u32, tcpOpen: u32, tcpClosed: u32, udp: u32, icmp: u32, active: u32): void {
-  setFlowTimeouts(tcpAttempt, tcpOpen, tcpClosed, udp, icmp, active);
-}
-
-/** Turn the application layer (reassembly, HTTP, TLS, DNS, QUIC) on or off. */
-export function setAppLayer(on: bool): void {
-  setApp(on);
-}
-
-/** A likely server port (Zeek's likely_server_ports) for guessing who opened a connection. */
-export function addServerPort(port: u32): void {
-  addPort(port);
-}
-
-/** Put frames tunnelled with this VNI in an address space; false when the map is full. */
-export function mapVni(vni: u32, space: u32): bool {
-  return mapVniTo(vni, space);
 }
 
 export function inputPtr(): usize {
   return inputBase;
-}
-
-export function inputCapacity(): u32 {
-  return <u32>inputBytes;
 }
 
 @inline function entry(indexPtr: usize, i: u32): usize {
@@ -128,39 +109,6 @@ export function processRecords(indexPtr: usize, dataPtr: usize, from: u32, to: u
   return to;
 }
 
-/** End of input: write out every open record. False when the output must be drained first. */
-export function flush(): bool {
-  return flushAll();
-}
-
-export function liveFlows(): u32 {
-  return live();
-}
-
-export function outputPtr(): usize {
-  return outPtr();
-}
-
-export function outputCount(): u32 {
-  return outCount();
-}
-
-export function outputClear(): void {
-  outClear();
-}
-
-export function eventsPtr(): usize {
-  return evPtr();
-}
-
-export function eventsUsed(): u32 {
-  return evUsed();
-}
-
-export function eventsClear(): void {
-  evClear();
-}
-
 /**
  * ClientHellos that do not come from a TCP stream (QUIC carries them in encrypted Initial
  * packets, which the host decrypts): write the handshake message (u8 type 1, u24 length, body;
@@ -173,13 +121,7 @@ export function eventsClear(): void {
  * calls. src/pool/records/tls-fingerprints.ts turns the event into JA3 and JA4 (ja4(h, true)
  * for QUIC's "q").
  */
-export function tlsScratchPtr(): usize {
-  return tlsScratch();
-}
-
-export function tlsParseClientHello(len: u32): bool {
-  return tlsClientHelloAt(len);
-}
+export { tlsScratch as tlsScratchPtr, tlsClientHelloAt as tlsParseClientHello } from "./tls";
 
 /** The largest ClientHello tlsParseClientHello takes: the size of the scratch buffer. */
 export const TLS_SCRATCH_BYTES = <i32>TLS_SCRATCH;
@@ -194,10 +136,6 @@ export function fieldName(i: i32): string {
 
 export function packetPtr(): usize {
   return pkt;
-}
-
-export function countersPtr(): usize {
-  return ctrPtr();
 }
 
 export function counterCount(): i32 {
@@ -259,7 +197,6 @@ export const FL_OPORT = <i32>F.FL_OPORT;
 export const FL_RPORT = <i32>F.FL_RPORT;
 export const FL_PROTO = <i32>F.FL_PROTO;
 export const FL_FLAGS = <i32>F.FL_FLAGS;
-export const FL_END = <i32>F.FL_END;
 export const FL_SPACE = <i32>F.FL_SPACE;
 export const FL_VNI = <i32>F.FL_VNI;
 export const FL_FIRST = <i32>F.FL_FIRST;
@@ -281,8 +218,3 @@ export const EP_STATE = <i32>F.EP_STATE;
 export const FLF_TUNNEL = <i32>F.FLF_TUNNEL;
 export const FLF_PARENT1 = <i32>F.FLF_PARENT1;
 export const FLF_PARENT2 = <i32>F.FLF_PARENT2;
-export const END_IDLE = <i32>F.END_IDLE;
-export const END_ACTIVE = <i32>F.END_ACTIVE;
-export const END_EVICTED = <i32>F.END_EVICTED;
-export const END_FLUSHED = <i32>F.END_FLUSHED;
-export const END_REUSED = <i32>F.END_REUSED;

@@ -20,31 +20,17 @@
 
 import { be16, storeMapped4 } from "./bytes";
 import { Ctr, count } from "./counters";
-import { Next, cur, end, setCursor, clipEnd, setIpDeclaredEnd, tunnelDepth, remaining, stop } from "./layers";
-import { nextForProto } from "./ipproto";
-import { reassemble, reassembledPtr, FAMILY4 } from "./frag";
+import { Next, cur, end, setCursor, clipEnd, setIpDeclaredEnd, remaining, stop, beyondCapture } from "./layers";
+import { nextAfterIp } from "./ipproto";
+import { ipFragment, FAMILY4 } from "./frag";
 import {
-  pkt, pushIp, flag, F_TRUNC, F_MALFORMED, F_FRAGMENT, F_REASSEMBLED, F_TOO_DEEP, F_UNSUPPORTED,
-  IP_SRC, IP_DST, IP_FAMILY, IP_PROTO, IP_ID, IP_LEN, P_CAPLEN, P_WIRELEN,
+  pushIp, F_TRUNC, F_MALFORMED, F_TOO_DEEP,
+  IP_SRC, IP_DST, IP_FAMILY, IP_PROTO, IP_ID, IP_LEN,
 } from "./packet";
 
 @inline const MIN_HDR: usize = 20;
 @inline const MF: u32 = 0x2000;
 @inline const OFFSET_MASK: u32 = 0x1fff;
-
-/** Count a datagram whose length field runs past the captured bytes: cut short, or impossible. */
-export function ipBeyondCapture(trunc: Ctr, truncInTunnel: Ctr, malformed: Ctr): void {
-  if (tunnelDepth > 0) {
-    count(truncInTunnel);
-    flag(F_TRUNC);
-  } else if (load<u32>(pkt + P_CAPLEN) < load<u32>(pkt + P_WIRELEN)) {
-    count(trunc);
-    flag(F_TRUNC);
-  } else {
-    count(malformed);
-    flag(F_MALFORMED);
-  }
-}
 
 export function decodeIpv4(): Next {
   count(Ctr.IPV4);
@@ -68,35 +54,18 @@ export function decodeIpv4(): Next {
   store<u32>(l + IP_LEN, <u32>total);
   if (hlen > MIN_HDR) count(Ctr.IPV4_OPTS);
 
-  if (total > avail) ipBeyondCapture(Ctr.IPV4_TRUNC, Ctr.IPV4_TRUNC_TUNNEL, Ctr.IPV4_MALFORMED);
+  if (total > avail) beyondCapture(Ctr.IPV4_TRUNC, Ctr.IPV4_TRUNC_TUNNEL, Ctr.IPV4_MALFORMED, false);
   else clipEnd(p + total); // drop Ethernet padding
   setIpDeclaredEnd(p + total);
 
   const fo = be16(p + 6);
   if ((fo & (MF | OFFSET_MASK)) != 0) {
     count(Ctr.FRAG4);
-    if (total > avail) {
-      flag(F_FRAGMENT); // a cut-short fragment cannot be reassembled
+    if (!ipFragment(FAMILY4, l, p, hlen, total, be16(p + 4), proto, <u32>(fo & OFFSET_MASK) << 3, (fo & MF) != 0)) {
       return Next.DONE;
     }
-    const got = reassemble(FAMILY4, l, be16(p + 4), proto, <u32>(fo & OFFSET_MASK) << 3,
-      (fo & MF) != 0, p + hlen, <u32>(total - hlen));
-    if (got < 0) {
-      flag(F_FRAGMENT);
-      return Next.DONE;
-    }
-    flag(F_REASSEMBLED);
-    const data = reassembledPtr();
-    store<u32>(l + IP_LEN, <u32>(hlen + <usize>got));
-    setCursor(data, data + <usize>got);
-    setIpDeclaredEnd(data + <usize>got);
   } else {
     setCursor(p + hlen, end);
   }
-  const next = nextForProto(proto);
-  if (next == Next.DONE) {
-    count(Ctr.IP_UNSUPPORTED);
-    flag(F_UNSUPPORTED);
-  }
-  return next;
+  return nextAfterIp(proto);
 }

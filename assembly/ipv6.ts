@@ -16,12 +16,11 @@
 
 import { be16, be32, copy16 } from "./bytes";
 import { Ctr, count } from "./counters";
-import { Next, cur, end, setCursor, clipEnd, setIpDeclaredEnd, remaining, stop } from "./layers";
-import { nextForProto } from "./ipproto";
-import { ipBeyondCapture } from "./ipv4";
-import { reassemble, reassembledPtr, FAMILY6 } from "./frag";
+import { Next, cur, end, setCursor, clipEnd, setIpDeclaredEnd, remaining, stop, beyondCapture } from "./layers";
+import { nextAfterIp, PROTO_NONE } from "./ipproto";
+import { ipFragment, FAMILY6 } from "./frag";
 import {
-  pushIp, flag, F_TRUNC, F_MALFORMED, F_FRAGMENT, F_REASSEMBLED, F_TOO_DEEP, F_UNSUPPORTED,
+  pushIp, F_TRUNC, F_MALFORMED, F_TOO_DEEP,
   IP_SRC, IP_DST, IP_FAMILY, IP_PROTO, IP_ID, IP_LEN,
 } from "./packet";
 
@@ -48,7 +47,7 @@ export function decodeIpv6(): Next {
   // A payload length of 0 announces a jumbogram (hop-by-hop option); take what was captured.
   const total = plen == 0 ? avail : HDR + plen;
   store<u32>(l + IP_LEN, <u32>total);
-  if (total > avail) ipBeyondCapture(Ctr.IPV6_TRUNC, Ctr.IPV6_TRUNC_TUNNEL, Ctr.IPV6_MALFORMED);
+  if (total > avail) beyondCapture(Ctr.IPV6_TRUNC, Ctr.IPV6_TRUNC_TUNNEL, Ctr.IPV6_MALFORMED, false);
   else clipEnd(p + total);
   setIpDeclaredEnd(p + total);
 
@@ -58,10 +57,8 @@ export function decodeIpv6(): Next {
   for (let i = 0; ; i++) {
     if (nh != 0 && nh != 43 && nh != 44 && nh != 60 && nh != 135 && nh != 139 && nh != 140 && nh != 51) break;
     if (i >= MAX_EXT) {
-      count(Ctr.IPV6_EXTHDR_TOO_MANY);
-      flag(F_TOO_DEEP);
       store<u8>(l + IP_PROTO, <u8>nh);
-      return Next.STOP;
+      return stop(Ctr.IPV6_EXTHDR_TOO_MANY, F_TOO_DEEP);
     }
     count(Ctr.IPV6_EXTHDRS);
     if (q + 8 > end) {
@@ -96,29 +93,11 @@ export function decodeIpv6(): Next {
     const more = (fo & 1) != 0;
     if (offset == 0 && !more) {
       setCursor(q, end); // an atomic fragment (RFC 6946): a whole datagram
-    } else {
-      if (total > avail) {
-        flag(F_FRAGMENT);
-        return Next.DONE;
-      }
-      const got = reassemble(FAMILY6, l, id, nh, offset, more, q, <u32>(p + total - q));
-      if (got < 0) {
-        flag(F_FRAGMENT);
-        return Next.DONE;
-      }
-      flag(F_REASSEMBLED);
-      const data = reassembledPtr();
-      store<u32>(l + IP_LEN, <u32>(q - p + <usize>got));
-      setCursor(data, data + <usize>got);
-      setIpDeclaredEnd(data + <usize>got);
+    } else if (!ipFragment(FAMILY6, l, p, q - p, total, id, nh, offset, more)) {
+      return Next.DONE;
     }
   } else {
     setCursor(q, end);
   }
-  const next = nextForProto(nh);
-  if (next == Next.DONE && nh != 59) {
-    count(Ctr.IP_UNSUPPORTED);
-    flag(F_UNSUPPORTED);
-  }
-  return next;
+  return nh == PROTO_NONE ? Next.DONE : nextAfterIp(nh);
 }

@@ -16,7 +16,7 @@
 import { be16, be32 } from "./bytes";
 import { Ctr, count } from "./counters";
 import { Next, cur, advance, remaining, stop } from "./layers";
-import { nextForEthertype } from "./ethertype";
+import { nextAfterEthertype } from "./ethertype";
 import { F_TRUNC, F_UNSUPPORTED } from "./packet";
 
 export const LINK_NULL: u32 = 0;
@@ -83,16 +83,14 @@ export function decodeLink(linkType: u32): Next {
       if (remaining() < 16) return truncated();
       const t = be16(cur + 14);
       advance(16);
-      const next = nextForEthertype(t);
-      return next == Next.STOP ? unsupported() : next;
+      return nextAfterEthertype(t, Ctr.LINK_UNSUPPORTED);
     }
     case LINK_SLL2: {
       count(Ctr.LINK_SLL2);
       if (remaining() < 20) return truncated();
       const t = be16(cur);
       advance(20);
-      const next = nextForEthertype(t);
-      return next == Next.STOP ? unsupported() : next;
+      return nextAfterEthertype(t, Ctr.LINK_UNSUPPORTED);
     }
     default: return unsupported();
   }

@@ -2,7 +2,7 @@
 // Bounded; the batch loop stops before it (or the events region) can overflow, and resumes after
 // the host drains them.
 
-import { FL_SIZE, FL_END } from "./flow";
+import { FL_SIZE } from "./flow";
 import { eventsFree, EV_RESERVE } from "./events";
 
 @inline const OUT_CAP: u32 = 8192;
@@ -21,10 +21,8 @@ export function outputInit(): void {
   return OUT_CAP - used > OUT_RESERVE && eventsFree() > EV_RESERVE;
 }
 
-export function emit(flow: usize, reason: u8): void {
-  const dst = base + <usize>used * FL_SIZE;
-  memory.copy(dst, flow, FL_SIZE);
-  store<u8>(dst + FL_END, reason);
+export function emit(flow: usize): void {
+  memory.copy(base + <usize>used * FL_SIZE, flow, FL_SIZE);
   used++;
 }
 

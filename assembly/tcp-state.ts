@@ -234,6 +234,16 @@ function ackReceived(f: usize, dataSide: usize, dataOrig: bool, ackSide: usize, 
   return s == TCP_ESTABLISHED || (s == TCP_CLOSED && load<u8>(ep + EP_PREV_STATE) == TCP_ESTABLISHED);
 }
 
+/**
+ * A FIN closes the endpoint, a RST resets it: both in that order, since EP_PREV_STATE keeps the
+ * state before the last change (CLOSED before RESET when a segment carries both). Whether either did.
+ */
+function closeOn(e: usize, fin: bool, rst: bool): bool {
+  if (fin) setState(e, TCP_CLOSED);
+  if (rst) setState(e, TCP_RESET);
+  return fin || rst;
+}
+
 /** Zeek's UpdateStateMachine. Returns true when the roles were reversed (SYN / SYN-ACK order). */
 function stateMachine(f: usize, e: usize, p: usize, orig: bool, syn: bool, ack: bool, fin: bool, rst: bool,
   seq: u32, len: u32): bool {
@@ -258,14 +268,7 @@ function stateMachine(f: usize, e: usize, p: usize, orig: bool, syn: bool, ack: 
         setState(e, TCP_ESTABLISHED);
       }
     }
-    if (fin) {
-      setState(e, TCP_CLOSED);
-      doClose = true;
-    }
-    if (rst) {
-      setState(e, TCP_RESET);
-      doClose = true;
-    }
+    doClose = closeOn(e, fin, rst);
     if (state(e) == TCP_INACTIVE) {
       const origState = state(orig ? e : p);
       if (!orig && len == 0 && origState == TCP_SYN_SENT) {
@@ -277,30 +280,14 @@ function stateMachine(f: usize, e: usize, p: usize, orig: bool, syn: bool, ack: 
       }
     }
   } else if (s == TCP_SYN_SENT || s == TCP_SYN_ACK_SENT) {
-    if (fin) {
-      setState(e, TCP_CLOSED);
-      doClose = true;
-    }
-    if (rst) {
-      setState(e, TCP_RESET);
-      doClose = true;
-    }
+    doClose = closeOn(e, fin, rst);
   } else if (s == TCP_ESTABLISHED || s == TCP_PARTIAL) {
     if (syn && s == TCP_PARTIAL && state(p) == TCP_INACTIVE && !ack) setState(e, TCP_SYN_SENT);
-    if (fin && !rst) {
-      setState(e, TCP_CLOSED);
-      if (state(p) == TCP_RESET && load<u8>(p + EP_PREV_STATE) == TCP_CLOSED) setState(p, TCP_CLOSED);
-      doClose = true;
-    }
-    if (rst) {
-      setState(e, TCP_RESET);
-      doClose = true;
-    }
+    // the peer's FIN then RST was a normal close after all (Zeek turns it back into CLOSED)
+    if (fin && !rst && state(p) == TCP_RESET && load<u8>(p + EP_PREV_STATE) == TCP_CLOSED) setState(p, TCP_CLOSED);
+    doClose = closeOn(e, fin && !rst, rst);
   } else if (s == TCP_CLOSED) {
-    if (rst && state(p) != TCP_CLOSED) {
-      setState(e, TCP_RESET);
-      doClose = true;
-    }
+    doClose = closeOn(e, false, rst && state(p) != TCP_CLOSED);
   }
   if (doClose) setEpFlag(e, EPF_CLOSED);
   return flipped;

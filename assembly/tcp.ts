@@ -34,7 +34,7 @@ export function decodeTcp(): Next {
   const avail = remaining();
   const p = cur;
   if (avail < 4) return stop(Ctr.TCP_TRUNC, F_TRUNC);
-  if (!pushL4(<u8>PROTO_TCP, <u16>be16(p), <u16>be16(p + 2))) return stop(Ctr.LAYERS_TOO_DEEP, F_TOO_DEEP);
+  if (pushL4(<u8>PROTO_TCP, <u16>be16(p), <u16>be16(p + 2)) == 0) return stop(Ctr.LAYERS_TOO_DEEP, F_TOO_DEEP);
   if (avail < MIN_HDR) return stop(Ctr.TCP_TRUNC, F_TRUNC);
   const hlen = <usize>(load<u8>(p + 12) >> 4) << 2;
   if (hlen < MIN_HDR) return stop(Ctr.TCP_MALFORMED, F_MALFORMED);

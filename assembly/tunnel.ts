@@ -2,14 +2,13 @@
 // carried it) and enforce the nesting limit.
 
 import { Ctr, count } from "./counters";
-import { enterTunnel } from "./layers";
 import {
-  pkt, P_NTUN, P_TUN_KIND, P_TUN_IP, P_TUN_L4, P_TUN_VNI, MAX_TUNNELS, nIp, nL4, flag, F_TOO_DEEP,
+  pkt, P_NTUN, P_TUN_KIND, P_TUN_IP, P_TUN_L4, P_TUN_VNI, MAX_TUNNELS, nTun, nIp, nL4, flag, F_TOO_DEEP,
 } from "./packet";
 
 /** Record a tunnel; false (counted) when it would exceed MAX_TUNNELS. */
 export function pushTunnel(kind: u8, vni: u32): bool {
-  const n = <i32>load<u8>(pkt + P_NTUN);
+  const n = nTun();
   if (n >= MAX_TUNNELS) {
     count(Ctr.TUNNEL_TOO_DEEP);
     flag(F_TOO_DEEP);
@@ -20,6 +19,5 @@ export function pushTunnel(kind: u8, vni: u32): bool {
   store<u8>(pkt + P_TUN_L4 + n, <u8>(nL4() - 1));
   store<u32>(pkt + P_TUN_VNI + (n << 2), vni);
   store<u8>(pkt + P_NTUN, <u8>(n + 1));
-  enterTunnel();
   return true;
 }

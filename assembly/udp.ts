@@ -9,9 +9,9 @@
 
 import { be16 } from "./bytes";
 import { Ctr, count } from "./counters";
-import { Next, cur, end, advance, clipEnd, remaining, setIpDeclaredEnd, ipDeclaredEnd, tunnelDepth, stop } from "./layers";
+import { Next, cur, end, advance, clipEnd, remaining, setIpDeclaredEnd, ipDeclaredEnd, stop, beyondCapture } from "./layers";
 import { setPayload } from "./payload";
-import { pkt, pushL4, l4Layer, nL4, L4_PAYLOAD, flag, F_TRUNC, F_MALFORMED, F_TOO_DEEP, P_CAPLEN, P_WIRELEN } from "./packet";
+import { pushL4, L4_PAYLOAD, F_TRUNC, F_MALFORMED, F_TOO_DEEP } from "./packet";
 import { PROTO_UDP } from "./ipproto";
 
 @inline const HDR: usize = 8;
@@ -39,22 +39,15 @@ export function decodeUdp(): Next {
   if (avail < 4) return stop(Ctr.UDP_TRUNC, F_TRUNC);
   const sport = be16(p);
   const dport = be16(p + 2);
-  if (!pushL4(<u8>PROTO_UDP, <u16>sport, <u16>dport)) return stop(Ctr.LAYERS_TOO_DEEP, F_TOO_DEEP);
+  const l = pushL4(<u8>PROTO_UDP, <u16>sport, <u16>dport);
+  if (l == 0) return stop(Ctr.LAYERS_TOO_DEEP, F_TOO_DEEP);
   if (avail < HDR) return stop(Ctr.UDP_TRUNC, F_TRUNC);
   const ulen = <usize>be16(p + 4);
   if (ulen < HDR) return stop(Ctr.UDP_MALFORMED, F_MALFORMED);
-  if (ulen > avail) {
-    if (tunnelDepth > 0 || load<u32>(pkt + P_CAPLEN) < load<u32>(pkt + P_WIRELEN) || ipDeclaredEnd > end) {
-      count(Ctr.UDP_TRUNC);
-      flag(F_TRUNC);
-    } else {
-      count(Ctr.UDP_MALFORMED);
-      flag(F_MALFORMED);
-    }
-  } else {
-    clipEnd(p + ulen);
-  }
-  store<u16>(l4Layer(nL4() - 1) + L4_PAYLOAD, <u16>(ulen - HDR));
+  // the IP datagram itself running past the capture (ipDeclaredEnd > end) cut the UDP short
+  if (ulen > avail) beyondCapture(Ctr.UDP_TRUNC, Ctr.UDP_TRUNC, Ctr.UDP_MALFORMED, ipDeclaredEnd > end);
+  else clipEnd(p + ulen);
+  store<u16>(l + L4_PAYLOAD, <u16>(ulen - HDR));
   if (p + ulen < ipDeclaredEnd) setIpDeclaredEnd(p + ulen);
   setPayload(HDR);
   let t = tunnelFor(dport);

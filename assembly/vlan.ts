@@ -9,8 +9,8 @@
 import { be16 } from "./bytes";
 import { Ctr, count } from "./counters";
 import { Next, cur, advance, remaining, stop } from "./layers";
-import { nextForEthertype } from "./ethertype";
-import { pkt, P_NVLAN, P_VLAN_ID, MAX_VLAN, flag, F_TRUNC, F_UNSUPPORTED, F_TOO_DEEP } from "./packet";
+import { nextAfterEthertype } from "./ethertype";
+import { pkt, P_NVLAN, P_VLAN_ID, MAX_VLAN, F_TRUNC, F_TOO_DEEP } from "./packet";
 
 @inline const VLAN_HDR: usize = 4;
 
@@ -23,10 +23,5 @@ export function decodeVlan(): Next {
   store<u8>(pkt + P_NVLAN, <u8>(n + 1));
   const t = be16(cur + 2);
   advance(VLAN_HDR);
-  const next = nextForEthertype(t);
-  if (next == Next.STOP) {
-    count(Ctr.ETH_UNSUPPORTED);
-    flag(F_UNSUPPORTED);
-  }
-  return next;
+  return nextAfterEthertype(t, Ctr.ETH_UNSUPPORTED);
 }

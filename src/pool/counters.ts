@@ -1,7 +1,8 @@
 // Counters from all shards, merged: every shard decodes every frame, so the decode-stage
-// counters (decoder.*, defrag.*, tunnel.*) are the same on each and are taken from shard 0;
-// everything after the flow split (flow.*, stream.*, app.*, http.*, quic.* ...) is each shard's
-// share, and is summed over every name that any shard has.
+// counters (decoder.*, defrag.*) are the same on each, and shard 0 alone keeps the tunnel
+// sessions (tunnel.*): these are taken from shard 0. Everything after the flow split (flow.*,
+// stream.*, app.*, http.*, quic.* ...) is each shard's share, and is summed over every name that
+// any shard has.
 
 export type Counters = Record<string, number>;
 

@@ -73,7 +73,6 @@ type Exports = Record<string, unknown> & {
   mapVni(vni: number, space: number): number;
   addServerPort(port: number): void;
   setAppLayer(on: number): void;
-  liveFlows(): number;
   processRecords(indexPtr: number, dataPtr: number, from: number, to: number): number;
   flush(): number;
   outputPtr(): number;

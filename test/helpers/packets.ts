@@ -52,6 +52,25 @@ export function udp(sport: number, dport: number, data: Uint8Array): Uint8Array 
   return concat([h, data]);
 }
 
+/**
+ * An IPv4 datagram (as ipv4() builds it) cut into fragments of `size` payload bytes (a multiple
+ * of 8; the last one takes the rest), each in an Ethernet frame, in datagram order.
+ */
+export function fragments4(datagram: Uint8Array, size: number): Uint8Array[] {
+  const hlen = (datagram[0] & 0x0f) * 4;
+  const payload = datagram.subarray(hlen);
+  const out: Uint8Array[] = [];
+  for (let off = 0; off < payload.length; off += size) {
+    const part = payload.subarray(off, off + size);
+    const h = datagram.slice(0, hlen);
+    const dv = new DataView(h.buffer);
+    dv.setUint16(2, hlen + part.length);
+    dv.setUint16(6, (off + size < payload.length ? 0x2000 : 0) | (off >> 3)); // MF, offset in 8-byte units
+    out.push(ethernet(concat([h, part])));
+  }
+  return out;
+}
+
 /** An Ethernet/IPv4/TCP frame. */
 export function tcpFrame(e: Endpoints, seq: number, ack: number, flags: number, data?: Uint8Array, id = 1): Uint8Array {
   return ethernet(ipv4(e.src, e.dst, 6, tcp(e.sport, e.dport, seq, ack, flags, data), id));
