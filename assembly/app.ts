@@ -211,7 +211,7 @@ export function appUdp(f: usize, fromOrig: bool, ptr: usize, cap: u32, ts: u64):
     const sent = load<u8>(f + FL_APP_FLAGS) >> 4;
     if (!fromOrig || sent >= QUIC_INITIALS || cap < 7 || (load<u8>(ptr) & 0xf0) != 0xc0) return;
     store<u8>(f + FL_APP_FLAGS, (load<u8>(f + FL_APP_FLAGS) & 0x0f) | <u8>((sent + 1) << 4));
-    if (!evBegin(Ev.QUIC_INITIAL, f, ts, true)) return;
+    evBegin(Ev.QUIC_INITIAL, f, ts, true);
     evBytes(Fld.PACKET, ptr, cap);
     evEnd();
   }

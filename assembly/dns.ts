@@ -93,7 +93,7 @@ export function dnsMessage(f: usize, fromOrig: bool, m: usize, len: u32, ts: u64
   }
   const qd = be16(m + 4);
   const an = be16(m + 6);
-  if (!evBegin(Ev.DNS, f, ts, fromOrig)) return;
+  evBegin(Ev.DNS, f, ts, fromOrig);
   evU32(Fld.DNS_ID, be16(m));
   evU32(Fld.DNS_FLAGS, be16(m + 2));
   evU32(Fld.RCODE, be16(m + 2) & 0xf);

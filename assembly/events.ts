@@ -65,7 +65,11 @@ export const FIELD_NAMES: string[] = [
 ];
 
 @inline const CAP: u32 = 4 << 20;
-/** Room kept free when a packet starts: enough for everything one packet can produce. */
+/**
+ * Room kept free when a packet starts: more than a packet usually produces, but not a bound. A
+ * segment, or a stream window drained at once, of small pipelined messages can give several
+ * times its size in events; what does not fit is dropped and counted, the parsers go on.
+ */
 @inline export const EV_RESERVE: u32 = 256 << 10;
 @inline const HDR: u32 = 64;
 
@@ -82,7 +86,10 @@ export function eventsInit(): void {
   return CAP - used;
 }
 
-/** Start a record about flow record f; false (counted) when the region is too full. */
+/**
+ * Start a record about flow record f; false (counted) when the region is too full, and then the
+ * field calls and evEnd do nothing: a parser calls them all the same and goes on parsing.
+ */
 export function evBegin(type: Ev, f: usize, tsNs: u64, fromOrig: bool): bool {
   if (CAP - used < HDR + 64) {
     count(Ctr.APP_EVENTS_DROPPED);

@@ -190,8 +190,10 @@ function message(f: usize, fromOrig: bool, data: usize, start: u32, end: u32, st
   let status: i64 = 0;
   let isHead = false, isConnect = false;
   const depth = load<u32>(st + HS_DEPTH) + 1;
+  // With the events region full the event is dropped (counted) and its fields go nowhere, but
+  // the message is still parsed: the body mode and the request queue must stay in step.
   if (fromOrig) {
-    if (!evBegin(Ev.HTTP_REQUEST, f, ts, true)) return;
+    evBegin(Ev.HTTP_REQUEST, f, ts, true);
     evBytes(Fld.METHOD, p0, sp1);
     isHead = is(p0, sp1, "head");
     isConnect = is(p0, sp1, "connect");
@@ -200,7 +202,7 @@ function message(f: usize, fromOrig: bool, data: usize, start: u32, end: u32, st
     count(Ctr.HTTP_REQUESTS);
   } else {
     status = decimal(p0 + sp1 + 1, (sp2 <= first ? sp2 : first) - sp1 - 1);
-    if (!evBegin(Ev.HTTP_RESPONSE, f, ts, false)) return;
+    evBegin(Ev.HTTP_RESPONSE, f, ts, false);
     evBytes(Fld.VERSION, p0 + 5, 3);
     evU32(Fld.STATUS, <u32>status);
     if (sp2 < first) evBytes(Fld.REASON, p0 + sp2 + 1, first - sp2 - 1);
@@ -297,7 +299,7 @@ function bodyBytes(f: usize, fromOrig: bool, st: usize, p: usize, n: u32, ts: u6
   const done = load<u32>(st + HS_CAPTURED);
   if (done >= BODY_CAPTURE || n == 0) return;
   const take = n < BODY_CAPTURE - done ? n : BODY_CAPTURE - done;
-  if (!evBegin(Ev.HTTP_BODY_DATA, f, ts, fromOrig)) return;
+  evBegin(Ev.HTTP_BODY_DATA, f, ts, fromOrig);
   evU32(Fld.TRANS_DEPTH, load<u32>(st + HS_DEPTH));
   evBytes(Fld.BODY, p, take);
   evEnd();
@@ -306,7 +308,7 @@ function bodyBytes(f: usize, fromOrig: bool, st: usize, p: usize, n: u32, ts: u6
 
 /** The end of a message, body or not: its body length, which also closes it for the host. */
 function bodyEnd(f: usize, fromOrig: bool, st: usize, ts: u64): void {
-  if (!evBegin(Ev.HTTP_BODY_END, f, ts, fromOrig)) return;
+  evBegin(Ev.HTTP_BODY_END, f, ts, fromOrig);
   evU32(Fld.TRANS_DEPTH, load<u32>(st + HS_DEPTH));
   evU64(Fld.BODY_LEN, load<u64>(st + HS_BODY_LEN));
   evEnd();

@@ -265,7 +265,7 @@ function clientHello(f: usize, b: usize, n: u32, recordVersion: i32, ts: u64): b
   off += 1 + <u32>load<u8>(b + off);
   if (off > n) return malformed();
   count(Ctr.TLS_CLIENT_HELLOS);
-  if (!evBegin(Ev.TLS_CLIENT_HELLO, f, ts, true)) return true;
+  evBegin(Ev.TLS_CLIENT_HELLO, f, ts, true);
   if (recordVersion >= 0) evU32(Fld.RECORD_VERSION, <u32>recordVersion);
   evU32(Fld.HANDSHAKE_VERSION, be16(b));
   evU32(Fld.SESSION_ID_LEN, sid);
@@ -293,14 +293,13 @@ function serverHello(f: usize, b: usize, n: u32, recordVersion: u32, ts: u64): i
   }
   count(Ctr.TLS_SERVER_HELLOS);
   selected = 0;
-  if (evBegin(Ev.TLS_SERVER_HELLO, f, ts, false)) {
-    evU32(Fld.RECORD_VERSION, recordVersion);
-    evU32(Fld.HANDSHAKE_VERSION, be16(b));
-    evU32(Fld.SESSION_ID_LEN, sid);
-    evU32(Fld.CIPHER, be16(b + off));
-    extensions(b, off + 3, n, false);
-    evEnd();
-  }
+  evBegin(Ev.TLS_SERVER_HELLO, f, ts, false);
+  evU32(Fld.RECORD_VERSION, recordVersion);
+  evU32(Fld.HANDSHAKE_VERSION, be16(b));
+  evU32(Fld.SESSION_ID_LEN, sid);
+  evU32(Fld.CIPHER, be16(b + off));
+  extensions(b, off + 3, n, false);
+  evEnd();
   const v = selected != 0 ? selected : be16(b);
   return v == 0x0304 || (v >> 8) == 0x7f ? SH_TLS13 : SH_TLS12;
 }
@@ -316,7 +315,7 @@ function certificate(f: usize, b: usize, n: u32, ts: u64): void {
     malformed();
     end = n;
   }
-  if (!evBegin(Ev.TLS_CERTIFICATE, f, ts, false)) return;
+  evBegin(Ev.TLS_CERTIFICATE, f, ts, false);
   let off: u32 = 3;
   while (off + 3 <= end) {
     const len = be24(b + off);
