@@ -40,11 +40,11 @@ export const EVF_TUNNELLED: u16 = 2; // the connection came through a tunnel (VX
 
 export const enum Fld {
   // HTTP
-  METHOD, URI, VERSION, HOST, HOST_KIND, USER_AGENT, CONTENT_TYPE, CONTENT_LENGTH, BODY_LEN, BODY,
-  STATUS, REASON, TRANS_DEPTH, REFERRER, MCP_SESSION_ID, MCP_PROTOCOL_VERSION, MCP_METHOD, ACCEPT,
+  METHOD, URI, VERSION, HOST, HOST_KIND, USER_AGENT, CONTENT_TYPE, BODY_LEN, BODY,
+  STATUS, REASON, TRANS_DEPTH, REFERRER, MCP_SESSION_ID, MCP_PROTOCOL_VERSION, MCP_METHOD,
   // TLS
-  RECORD_VERSION, HANDSHAKE_VERSION, SNI, ALPN, CIPHERS, EXTENSIONS, GROUPS, POINT_FORMATS, SIG_ALGS,
-  SUPPORTED_VERSIONS, CIPHER, SELECTED_VERSION, CERT, SESSION_ID_LEN,
+  HANDSHAKE_VERSION, SNI, ALPN, CIPHERS, EXTENSIONS, GROUPS, POINT_FORMATS, SIG_ALGS,
+  SUPPORTED_VERSIONS, CIPHER, SELECTED_VERSION, CERT,
   // DNS
   DNS_ID, DNS_FLAGS, QUERY, QTYPE, QCLASS, RCODE, ANSWER, ANSWER_TYPE, TTL, DNS_TCP,
   // QUIC
@@ -55,10 +55,10 @@ export const enum Fld {
 }
 
 export const FIELD_NAMES: string[] = [
-  "method", "uri", "version", "host", "host_kind", "user_agent", "content_type", "content_length", "body_len", "body",
-  "status", "reason", "trans_depth", "referrer", "mcp_session_id", "mcp_protocol_version", "mcp_method", "accept",
-  "record_version", "handshake_version", "sni", "alpn", "ciphers", "extensions", "groups", "point_formats", "sig_algs",
-  "supported_versions", "cipher", "selected_version", "cert", "session_id_len",
+  "method", "uri", "version", "host", "host_kind", "user_agent", "content_type", "body_len", "body",
+  "status", "reason", "trans_depth", "referrer", "mcp_session_id", "mcp_protocol_version", "mcp_method",
+  "handshake_version", "sni", "alpn", "ciphers", "extensions", "groups", "point_formats", "sig_algs",
+  "supported_versions", "cipher", "selected_version", "cert",
   "dns_id", "dns_flags", "query", "qtype", "qclass", "rcode", "answer", "answer_type", "ttl", "dns_tcp",
   "packet",
   "mcp_name",

@@ -1,7 +1,7 @@
 // HTTP/1.x (RFC 9112): requests and responses parsed from the in-order stream, resumable across
 // segments, pipelining and keep-alive included. Each message gives an event at the end of its
-// header block (method, URI, Host and what kind of host it names, user agent, content type and
-// length, the MCP headers; or status and reason), then its body is skipped by length, by chunks
+// header block (method, URI, Host and what kind of host it names, user agent, content type, the
+// MCP headers; or status and reason), then its body is skipped by length, by chunks
 // or until the connection closes, and an end event reports the body's length. JSON and
 // event-stream bodies (what MCP speaks) are also passed on, their first BODY_CAPTURE bytes.
 // Responses follow the request order: a response to HEAD, a 1xx, 204 or 304 has no body; a
@@ -235,13 +235,10 @@ function message(f: usize, fromOrig: bool, data: usize, start: u32, end: u32, st
       else if (is(q, colon, "content-type")) {
         evBytes(Fld.CONTENT_TYPE, v, vl);
         capture = startsWith(v, vl, "application/json") || startsWith(v, vl, "text/event-stream");
-      } else if (is(q, colon, "content-length")) {
-        contentLength = decimal(v, vl);
-        if (contentLength >= 0) evU64(Fld.CONTENT_LENGTH, <u64>contentLength);
-      } else if (is(q, colon, "transfer-encoding")) {
+      } else if (is(q, colon, "content-length")) contentLength = decimal(v, vl);
+      else if (is(q, colon, "transfer-encoding")) {
         chunked = vl >= 7 && is(v + vl - 7, 7, "chunked");
       } else if (is(q, colon, "referer")) evBytes(Fld.REFERRER, v, vl);
-      else if (is(q, colon, "accept")) evBytes(Fld.ACCEPT, v, vl);
       else if (is(q, colon, "mcp-session-id")) evBytes(Fld.MCP_SESSION_ID, v, vl);
       else if (is(q, colon, "mcp-protocol-version")) evBytes(Fld.MCP_PROTOCOL_VERSION, v, vl);
       else if (is(q, colon, "mcp-method")) evBytes(Fld.MCP_METHOD, v, vl);

@@ -33,7 +33,6 @@ import { streamWindow } from "./stream";
 
 // Parser state, per direction (the flow's DIR_STATE area)
 @inline const TS_MODE: usize = 0;      // u8 M_STOP once this direction is done (0 until then)
-@inline const TS_REC_VER: usize = 2;   // u16 version of the handshake record the stopping point is in
 @inline const TS_REC_LEFT: usize = 4;  // u32 its bytes after the stopping point (0: at a record header)
 @inline const TS_SKIP: usize = 8;      // u32 handshake bytes still to skip (a message too large)
 
@@ -88,7 +87,6 @@ export function tlsInit(): void {
 @inline const W_MALFORMED: u8 = 2; // a record header that is not TLS
 let wPos: u32 = 0;   // where the walk stopped in the data
 let wLeft: u32 = 0;  // bytes left in the handshake record it stopped in
-let wVer: u32 = 0;   // that record's version
 let wHs: u32 = 0;    // handshake bytes passed
 let wEnd: u8 = W_MORE;
 
@@ -100,7 +98,6 @@ let wEnd: u8 = W_MORE;
 function walk(data: usize, len: u32, st: usize, target: i64): void {
   let pos: u32 = 0;
   let left = load<u32>(st + TS_REC_LEFT);
-  let ver = <u32>load<u16>(st + TS_REC_VER);
   let hs: u32 = 0;
   let end = W_MORE;
   while (true) {
@@ -121,7 +118,6 @@ function walk(data: usize, len: u32, st: usize, target: i64): void {
         pos += RECORD_HDR + rlen;
         continue;
       }
-      ver = be16(data + pos + 1);
       left = rlen;
       pos += RECORD_HDR;
       continue;
@@ -139,7 +135,6 @@ function walk(data: usize, len: u32, st: usize, target: i64): void {
   }
   wPos = pos;
   wLeft = left;
-  wVer = ver;
   wHs = hs;
   wEnd = end;
 }
@@ -252,7 +247,7 @@ function extensions(b: usize, off: u32, n: u32, client: bool): void {
 }
 
 /** A ClientHello body [b, b+n) as an event; false (counted) when its fixed part is malformed. */
-function clientHello(f: usize, b: usize, n: u32, recordVersion: i32, ts: u64): bool {
+function clientHello(f: usize, b: usize, n: u32, ts: u64): bool {
   if (n < 35) return malformed();
   const sid = <u32>load<u8>(b + 34);
   let off: u32 = 35 + sid;
@@ -266,9 +261,7 @@ function clientHello(f: usize, b: usize, n: u32, recordVersion: i32, ts: u64): b
   if (off > n) return malformed();
   count(Ctr.TLS_CLIENT_HELLOS);
   evBegin(Ev.TLS_CLIENT_HELLO, f, ts, true);
-  if (recordVersion >= 0) evU32(Fld.RECORD_VERSION, <u32>recordVersion);
   evU32(Fld.HANDSHAKE_VERSION, be16(b));
-  evU32(Fld.SESSION_ID_LEN, sid);
   evU16sBE(Fld.CIPHERS, ciphers, cipherBytes >> 1);
   extensions(b, off, n, true);
   evEnd();
@@ -280,7 +273,7 @@ function clientHello(f: usize, b: usize, n: u32, recordVersion: i32, ts: u64): b
 @inline const SH_TLS12: i32 = 0;  // certificates may follow in clear
 @inline const SH_TLS13: i32 = 1;  // everything after it is encrypted
 
-function serverHello(f: usize, b: usize, n: u32, recordVersion: u32, ts: u64): i32 {
+function serverHello(f: usize, b: usize, n: u32, ts: u64): i32 {
   if (n < 35) {
     malformed();
     return SH_MALFORMED;
@@ -294,9 +287,7 @@ function serverHello(f: usize, b: usize, n: u32, recordVersion: u32, ts: u64): i
   count(Ctr.TLS_SERVER_HELLOS);
   selected = 0;
   evBegin(Ev.TLS_SERVER_HELLO, f, ts, false);
-  evU32(Fld.RECORD_VERSION, recordVersion);
   evU32(Fld.HANDSHAKE_VERSION, be16(b));
-  evU32(Fld.SESSION_ID_LEN, sid);
   evU32(Fld.CIPHER, be16(b + off));
   extensions(b, off + 3, n, false);
   evEnd();
@@ -334,21 +325,17 @@ function certificate(f: usize, b: usize, n: u32, ts: u64): void {
  * One whole handshake message in the scratch buffer at handshake offset `at`; true when this
  * direction has nothing more to say in clear.
  */
-function message(f: usize, fromOrig: bool, at: u32, data: usize, len: u32, st: usize, ts: u64): bool {
+function message(f: usize, fromOrig: bool, at: u32, ts: u64): bool {
   const m = scratch + <usize>at;
   const type = <u32>load<u8>(m);
   const body = m + MSG_HDR;
   const n = be24(m + 1);
   if (fromOrig) {
     if (type != HT_CLIENT_HELLO) return false;
-    walk(data, len, st, <i64>at); // the version of the record the message starts in
-    clientHello(f, body, n, <i32>wVer, ts);
+    clientHello(f, body, n, ts);
     return true;
   }
-  if (type == HT_SERVER_HELLO) {
-    walk(data, len, st, <i64>at);
-    return serverHello(f, body, n, wVer, ts) != SH_TLS12;
-  }
+  if (type == HT_SERVER_HELLO) return serverHello(f, body, n, ts) != SH_TLS12;
   if (type == HT_CERTIFICATE) certificate(f, body, n, ts);
   return type == HT_SERVER_HELLO_DONE;
 }
@@ -357,7 +344,7 @@ function message(f: usize, fromOrig: bool, at: u32, data: usize, len: u32, st: u
 export function tlsStream(f: usize, fromOrig: bool, data: usize, len: u32, st: usize, ts: u64, final: bool): u32 {
   if (load<u8>(st + TS_MODE) == M_STOP) return PARSER_DONE;
   walk(data, len, st, -1);
-  const hsLen = wHs, endPos = wPos, endLeft = wLeft, endVer = wVer, ended = wEnd;
+  const hsLen = wHs, endPos = wPos, endLeft = wLeft, ended = wEnd;
   let p: u32 = 0;
   let skip = load<u32>(st + TS_SKIP);
   if (skip > 0) {
@@ -377,7 +364,7 @@ export function tlsStream(f: usize, fromOrig: bool, data: usize, len: u32, st: u
       }
       break;
     }
-    stop = message(f, fromOrig, p, data, len, st, ts);
+    stop = message(f, fromOrig, p, ts);
     p += total;
   }
   store<u32>(st + TS_SKIP, skip);
@@ -388,14 +375,12 @@ export function tlsStream(f: usize, fromOrig: bool, data: usize, len: u32, st: u
     return PARSER_DONE;
   }
   // stop at the end of the last whole message
-  let consumed = endPos, left = endLeft, ver = endVer;
+  let consumed = endPos, left = endLeft;
   if (p < hsLen) {
     walk(data, len, st, <i64>p);
     consumed = wPos;
     left = wLeft;
-    ver = wVer;
   }
-  store<u16>(st + TS_REC_VER, <u16>ver);
   store<u32>(st + TS_REC_LEFT, left);
   return consumed;
 }
@@ -408,13 +393,13 @@ export function tlsScratch(): usize {
 /**
  * A ClientHello handshake message (u8 type 1, u24 length, body) in the first `len` bytes of the
  * scratch buffer, as carried outside a TCP stream (QUIC CRYPTO frames): appends an
- * Ev.TLS_CLIENT_HELLO event whose flow header is all zero (no record version, time 0). False
- * when it is not a whole, well-formed ClientHello (counted), or the events region is full.
+ * Ev.TLS_CLIENT_HELLO event whose flow header is all zero (time 0). False when it is not a
+ * whole, well-formed ClientHello (counted), or the events region is full.
  */
 export function tlsClientHelloAt(len: u32): bool {
   if (len < MSG_HDR || len > SCRATCH || load<u8>(scratch) != <u8>HT_CLIENT_HELLO) return malformed();
   const n = be24(scratch + 1);
   if (MSG_HDR + n > len) return malformed();
   const before = eventsUsed();
-  return clientHello(noFlow, scratch + MSG_HDR, n, -1, 0) && eventsUsed() > before;
+  return clientHello(noFlow, scratch + MSG_HDR, n, 0) && eventsUsed() > before;
 }

@@ -268,7 +268,7 @@ describe('JA4 against published values', () => {
     core.bytes.set(msg, core.exports.tlsScratchPtr() >>> 0);
     expect(core.exports.tlsParseClientHello(msg.length)).toBeTruthy();
     const events = new EventReader(core).read();
-    expect(events.map((e) => [e.type, e.uidHi, e.uidLo, e.proto, e.tsUs, e.fields.has('record_version')])).toEqual([[EventType.TLS_CLIENT_HELLO, 0, 0, 0, 0, false]]);
+    expect(events.map((e) => [e.type, e.uidHi, e.uidLo, e.proto, e.tsUs, e.origPort, e.respPort])).toEqual([[EventType.TLS_CLIENT_HELLO, 0, 0, 0, 0, 0, 0]]);
     const h = clientHello(events[0]);
     expect(h.sni).toBe('cloudflare-quic.com');
     expect(ja4(h, true)).toBe('q13d0308h3_55b375c5d22e_a06176d7f541');
