@@ -203,7 +203,7 @@ export function appUdp(f: usize, fromOrig: bool, ptr: usize, cap: u32, ts: u64):
     if (proto == APP_OTHER) return;
   }
   if (proto == APP_DNS) {
-    dnsMessage(f, fromOrig, ptr, cap, ts, false);
+    dnsMessage(f, fromOrig, ptr, cap, ts);
     return;
   }
   if (proto == APP_QUIC) {

@@ -85,7 +85,7 @@ function malformed(): bool {
 }
 
 /** Parse one DNS message and emit its event. */
-export function dnsMessage(f: usize, fromOrig: bool, m: usize, len: u32, ts: u64, overTcp: bool): void {
+export function dnsMessage(f: usize, fromOrig: bool, m: usize, len: u32, ts: u64): void {
   count(Ctr.DNS_MESSAGES);
   if (len < HDR) {
     count(Ctr.DNS_MALFORMED);
@@ -96,8 +96,6 @@ export function dnsMessage(f: usize, fromOrig: bool, m: usize, len: u32, ts: u64
   evBegin(Ev.DNS, f, ts, fromOrig);
   evU32(Fld.DNS_ID, be16(m));
   evU32(Fld.DNS_FLAGS, be16(m + 2));
-  evU32(Fld.RCODE, be16(m + 2) & 0xf);
-  if (overTcp) evU32(Fld.DNS_TCP, 1);
   let pos = HDR;
   for (let q: u32 = 0; q < qd; q++) {
     if (!readName(m, len, pos) || nameEnd + 4 > len) break;
@@ -147,7 +145,7 @@ export function dnsTcpStream(f: usize, fromOrig: bool, data: usize, len: u32, ts
       return PARSER_DONE;
     }
     if (pos + 2 + n > len) break;
-    dnsMessage(f, fromOrig, data + pos + 2, n, ts, true);
+    dnsMessage(f, fromOrig, data + pos + 2, n, ts);
     pos += 2 + n;
   }
   return pos;

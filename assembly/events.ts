@@ -46,7 +46,7 @@ export const enum Fld {
   HANDSHAKE_VERSION, SNI, ALPN, CIPHERS, EXTENSIONS, GROUPS, POINT_FORMATS, SIG_ALGS,
   SUPPORTED_VERSIONS, CIPHER, SELECTED_VERSION, CERT,
   // DNS
-  DNS_ID, DNS_FLAGS, QUERY, QTYPE, QCLASS, RCODE, ANSWER, ANSWER_TYPE, TTL, DNS_TCP,
+  DNS_ID, DNS_FLAGS, QUERY, QTYPE, QCLASS, ANSWER, ANSWER_TYPE, TTL,
   // QUIC
   PACKET,
   // HTTP (MCP, 2026 revision)
@@ -59,7 +59,7 @@ export const FIELD_NAMES: string[] = [
   "status", "reason", "trans_depth", "referrer", "mcp_session_id", "mcp_protocol_version", "mcp_method",
   "handshake_version", "sni", "alpn", "ciphers", "extensions", "groups", "point_formats", "sig_algs",
   "supported_versions", "cipher", "selected_version", "cert",
-  "dns_id", "dns_flags", "query", "qtype", "qclass", "rcode", "answer", "answer_type", "ttl", "dns_tcp",
+  "dns_id", "dns_flags", "query", "qtype", "qclass", "answer", "answer_type", "ttl",
   "packet",
   "mcp_name",
 ];

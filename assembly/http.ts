@@ -39,7 +39,7 @@ import { streamWindow } from "./stream";
 @inline const MAX_HEADERS: u32 = 128;
 @inline const BODY_CAPTURE: u32 = 4096;
 
-// Host kinds (Fld.HOST_KIND)
+// Host kinds (Fld.HOST_KIND; a request without a Host header has none: the host reads HOST_MISSING)
 export const HOST_NAME: u32 = 0;
 export const HOST_IPV4: u32 = 1;
 export const HOST_IPV6: u32 = 2;
@@ -210,7 +210,7 @@ function message(f: usize, fromOrig: bool, data: usize, start: u32, end: u32, st
   }
   // headers
   let contentLength: i64 = -1;
-  let chunked = false, capture = false, host = false;
+  let chunked = false, capture = false;
   let q = <usize>lf + 1;
   let n: u32 = 0;
   while (q < pEnd) {
@@ -230,7 +230,6 @@ function message(f: usize, fromOrig: bool, data: usize, start: u32, end: u32, st
       if (is(q, colon, "host")) {
         evBytes(Fld.HOST, v, vl);
         evU32(Fld.HOST_KIND, hostKind(v, vl));
-        host = true;
       } else if (is(q, colon, "user-agent")) evBytes(Fld.USER_AGENT, v, vl);
       else if (is(q, colon, "content-type")) {
         evBytes(Fld.CONTENT_TYPE, v, vl);
@@ -246,7 +245,6 @@ function message(f: usize, fromOrig: bool, data: usize, start: u32, end: u32, st
     }
     q = <usize>e + 1;
   }
-  if (fromOrig && !host) evU32(Fld.HOST_KIND, HOST_MISSING);
 
   // body mode, and the request queue that tells responses what they answer
   let mode = M_START;

@@ -3,6 +3,9 @@
 import type { AppEvent } from '../app-events.js';
 import { uidString } from '../conn-record.js';
 
+/** The IP protocol number of TCP, as events carry it. */
+export const PROTO_TCP = 6;
+
 export interface RecordIds {
   ts: number;
   uid: string;

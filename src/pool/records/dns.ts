@@ -4,7 +4,7 @@
 
 import { AppEvent, EventType, text, num } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
-import { ids, uidOf, RecordIds } from './common.js';
+import { ids, uidOf, RecordIds, PROTO_TCP } from './common.js';
 import { formatIpv6 } from '../address.js';
 
 export interface DnsRecord extends RecordIds {
@@ -55,7 +55,7 @@ function fill(r: DnsRecord, e: AppEvent): void {
   r.qtype_name ??= r.qtype === undefined ? undefined : QTYPES[r.qtype] ?? `query-${r.qtype}`;
   r.RD = (flags & 0x0100) !== 0;
   if ((flags & 0x8000) === 0) return; // a query: the rest comes with the response
-  const rcode = num(e, 'rcode') ?? 0;
+  const rcode = flags & 0xf;
   r.rcode = rcode;
   r.rcode_name = RCODES[rcode] ?? `rcode-${rcode}`;
   r.AA = (flags & 0x0400) !== 0;
@@ -119,7 +119,7 @@ function record(e: AppEvent, id: number): DnsRecord {
   return {
     _path: 'dns',
     ...ids(e),
-    proto: num(e, 'dns_tcp') ? 'tcp' : 'udp',
+    proto: e.proto === PROTO_TCP ? 'tcp' : 'udp',
     trans_id: id,
     rtt: undefined,
     query: undefined,

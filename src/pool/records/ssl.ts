@@ -7,7 +7,7 @@
 
 import { AppEvent, EventType } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
-import { ids, uidOf, RecordIds } from './common.js';
+import { ids, uidOf, RecordIds, PROTO_TCP } from './common.js';
 import { clientHello, serverHello, ja3, ja3s, ja4 } from './tls-fingerprints.js';
 import { certificateInfo } from './x509.js';
 
@@ -34,7 +34,6 @@ export interface SslRecord extends RecordIds {
   transport?: 'quic';
 }
 
-const PROTO_TCP = 6;
 const TLS_EVENTS = new Set<number>([EventType.TLS_CLIENT_HELLO, EventType.TLS_SERVER_HELLO, EventType.TLS_CERTIFICATE]);
 
 /** Zeek's SSL::version_strings. */
