@@ -139,27 +139,29 @@ function walk(data: usize, len: u32, st: usize, target: i64): void {
   wEnd = end;
 }
 
+/**
+ * The end of the vector with a u16 byte count that starts extension data [d, d+len) (count
+ * included), or 0 (counted) when it runs past the data.
+ */
+function vec16End(d: usize, len: u32): u32 {
+  if (len < 2 || be16(d) + 2 > len) {
+    malformed();
+    return 0;
+  }
+  return be16(d) + 2;
+}
+
 /** A list of u16s after a u16 byte count, in extension data [d, d+len). */
 function u16List(fld: Fld, d: usize, len: u32): void {
-  if (len < 2) {
-    malformed();
-    return;
-  }
-  const n = be16(d);
-  if ((n & 1) != 0 || n + 2 > len) {
-    malformed();
-    return;
-  }
-  evU16sBE(fld, d + 2, n >> 1);
+  const end = vec16End(d, len);
+  if (end == 0) return;
+  if ((end & 1) != 0) malformed();
+  else evU16sBE(fld, d + 2, (end - 2) >> 1);
 }
 
 /** server_name: the first host_name. */
 function serverName(d: usize, len: u32): void {
-  if (len < 2 || be16(d) + 2 > len) {
-    malformed();
-    return;
-  }
-  const end = be16(d) + 2;
+  const end = vec16End(d, len);
   let p: u32 = 2;
   while (p + 3 <= end) {
     const n = be16(d + p + 1);
@@ -177,11 +179,7 @@ function serverName(d: usize, len: u32): void {
 
 /** ALPN: one field per protocol name, in order. */
 function alpn(d: usize, len: u32): void {
-  if (len < 2 || be16(d) + 2 > len) {
-    malformed();
-    return;
-  }
-  const end = be16(d) + 2;
+  const end = vec16End(d, len);
   let p: u32 = 2;
   while (p < end) {
     const n = <u32>load<u8>(d + p);
