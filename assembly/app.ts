@@ -33,13 +33,39 @@ export const PARSER_DONE: u32 = 0xffffffff;
 /** Bytes needed to tell protocols apart. */
 @inline const DETECT_BYTES: u32 = 4;
 
+/** DNS, and its multicast (mDNS) and link-local (LLMNR) forms, over UDP or TCP. */
+function dnsPorts(f: usize): bool {
+  const op = load<u16>(f + FL_OPORT);
+  const rp = load<u16>(f + FL_RPORT);
+  return op == 53 || rp == 53 || op == 5353 || rp == 5353 || op == 5355 || rp == 5355;
+}
+
+/** Note what the connection speaks; one that speaks nothing analysed here is counted. */
+function setProto(f: usize, proto: u8): void {
+  store<u8>(f + FL_APP_PROTO, proto);
+  if (proto == APP_OTHER) count(Ctr.APP_UNKNOWN);
+}
+
 /** What a TCP connection speaks, from the first bytes of one direction; APP_NONE: need more. */
 function detect(f: usize, data: usize, len: u32): u8 {
-  if (load<u16>(f + FL_OPORT) == 53 || load<u16>(f + FL_RPORT) == 53) return APP_DNS;
+  if (dnsPorts(f)) return APP_DNS;
   if (len >= 3 && load<u8>(data) == 0x16 && load<u8>(data, 1) == 3 && load<u8>(data, 2) <= 4) return APP_TLS;
   if (len < DETECT_BYTES) return APP_NONE;
   if (looksLikeHttp(data, len)) return APP_HTTP;
   return APP_OTHER;
+}
+
+/** A direction's stream position and parser state (DIR_*). */
+@inline function dirOf(f: usize, fromOrig: bool): usize {
+  return f + (fromOrig ? FL_DIR_ORIG : FL_DIR_RESP);
+}
+
+@inline function slotOf(f: usize, fromOrig: bool): usize {
+  return f + (fromOrig ? FL_STREAM_ORIG : FL_STREAM_RESP);
+}
+
+@inline function doneFlag(fromOrig: bool): u8 {
+  return fromOrig ? AF_DONE_ORIG : AF_DONE_RESP;
 }
 
 /** Give [data, data+len) to the connection's parser; how many bytes it took, or PARSER_DONE. */
@@ -48,18 +74,13 @@ function parse(f: usize, fromOrig: bool, data: usize, len: u32, ts: u64, final: 
   if (proto == APP_NONE) {
     proto = detect(f, data, len);
     if (proto == APP_NONE) return final ? PARSER_DONE : 0;
-    store<u8>(f + FL_APP_PROTO, proto);
-    if (proto == APP_OTHER) count(Ctr.APP_UNKNOWN);
+    setProto(f, proto);
   }
-  const st = f + (fromOrig ? FL_DIR_ORIG : FL_DIR_RESP) + DIR_STATE;
+  const st = dirOf(f, fromOrig) + DIR_STATE;
   if (proto == APP_HTTP) return httpStream(f, fromOrig, data, len, st, ts, final);
   if (proto == APP_DNS) return dnsTcpStream(f, fromOrig, data, len, ts);
   if (proto == APP_TLS) return tlsStream(f, fromOrig, data, len, st, ts, final);
   return PARSER_DONE;
-}
-
-@inline function slotOf(f: usize, fromOrig: bool): usize {
-  return f + (fromOrig ? FL_STREAM_ORIG : FL_STREAM_RESP);
 }
 
 /** This direction is over for the parser: free its buffer, ignore its bytes from now on. */
@@ -68,19 +89,41 @@ function done(f: usize, fromOrig: bool): void {
   const sb = load<u32>(slot);
   if (sb != 0) streamFree(sb);
   store<u32>(slot, 0);
-  store<u8>(f + FL_APP_FLAGS, load<u8>(f + FL_APP_FLAGS) | (fromOrig ? AF_DONE_ORIG : AF_DONE_RESP));
+  store<u8>(f + FL_APP_FLAGS, load<u8>(f + FL_APP_FLAGS) | doneFlag(fromOrig));
+}
+
+/**
+ * Give the parser [data, data+len), the bytes at the direction's consumed offset, and move that
+ * offset past what it took: returns how many, or PARSER_DONE (the direction is then done).
+ */
+function take(f: usize, fromOrig: bool, data: usize, len: u32, ts: u64): u32 {
+  const n = parse(f, fromOrig, data, len, ts, false);
+  if (n == PARSER_DONE) {
+    done(f, fromOrig);
+    return n;
+  }
+  const consumedAt = dirOf(f, fromOrig) + DIR_CONSUMED;
+  store<u64>(consumedAt, load<u64>(consumedAt) + <u64>n);
+  return n;
+}
+
+/** The direction's buffer, taken from the pool if it has none; 0 (the direction done) when the pool is empty. */
+function bufferOf(f: usize, fromOrig: bool): u32 {
+  const slot = slotOf(f, fromOrig);
+  let sb = load<u32>(slot);
+  if (sb == 0) {
+    sb = streamAlloc();
+    if (sb == 0) done(f, fromOrig);
+    else store<u32>(slot, sb);
+  }
+  return sb;
 }
 
 /** Run the parser over the buffer's in-order bytes; drop what it took; free the buffer once empty. */
-function drainBuffer(f: usize, fromOrig: bool, sb: u32, ts: u64, final: bool): bool {
+function drainBuffer(f: usize, fromOrig: bool, sb: u32, ts: u64): bool {
   const b = streamBuf(sb);
-  const consumedAt = f + (fromOrig ? FL_DIR_ORIG : FL_DIR_RESP) + DIR_CONSUMED;
-  const n = parse(f, fromOrig, streamData(b), streamContig(b), ts, final);
-  if (n == PARSER_DONE) {
-    done(f, fromOrig);
-    return false;
-  }
-  store<u64>(consumedAt, load<u64>(consumedAt) + <u64>n);
+  const n = take(f, fromOrig, streamData(b), streamContig(b), ts);
+  if (n == PARSER_DONE) return false;
   streamConsume(b, n);
   if (streamEmpty(b)) {
     streamFree(sb);
@@ -94,10 +137,8 @@ function drainBuffer(f: usize, fromOrig: bool, sb: u32, ts: u64, final: bool): b
  * the SYN), of which the first `cap` were captured, at ptr.
  */
 export function appTcp(f: usize, fromOrig: bool, off: u64, ptr: usize, cap: u32, declared: u32, ts: u64): void {
-  if (load<u8>(f + FL_APP_PROTO) == APP_OTHER) return;
-  if ((load<u8>(f + FL_APP_FLAGS) & (fromOrig ? AF_DONE_ORIG : AF_DONE_RESP)) != 0) return;
-  const consumedAt = f + (fromOrig ? FL_DIR_ORIG : FL_DIR_RESP) + DIR_CONSUMED;
-  const consumed = load<u64>(consumedAt);
+  if (load<u8>(f + FL_APP_PROTO) == APP_OTHER || (load<u8>(f + FL_APP_FLAGS) & doneFlag(fromOrig)) != 0) return;
+  const consumed = load<u64>(dirOf(f, fromOrig) + DIR_CONSUMED);
   if (off + <u64>declared <= consumed) return; // all of it seen before
   if (off < consumed) {
     const skip = <u32>(consumed - off); // the part seen before
@@ -111,36 +152,20 @@ export function appTcp(f: usize, fromOrig: bool, off: u64, ptr: usize, cap: u32,
     declared -= skip;
     off = consumed;
   }
-  const slot = slotOf(f, fromOrig);
-  let sb = load<u32>(slot);
-  if (sb == 0 && off == consumed) {
-    // in order with nothing pending: straight from the packet
-    const n = parse(f, fromOrig, ptr, cap, ts, false);
-    if (n == PARSER_DONE) {
-      done(f, fromOrig);
-      return;
-    }
-    store<u64>(consumedAt, consumed + <u64>n);
+  if (load<u32>(slotOf(f, fromOrig)) == 0 && off == consumed) {
+    // in order with nothing pending: straight from the packet; what the parser leaves waits in a buffer
+    const n = take(f, fromOrig, ptr, cap, ts);
+    if (n == PARSER_DONE) return;
     if (n < cap) {
-      sb = streamAlloc();
-      if (sb == 0) {
-        done(f, fromOrig);
-        return;
-      }
-      store<u32>(slot, sb);
+      const sb = bufferOf(f, fromOrig);
+      if (sb == 0) return;
       streamHold(streamBuf(sb), 0, ptr + n, cap - n);
     }
   } else {
-    if (sb == 0) {
-      sb = streamAlloc();
-      if (sb == 0) {
-        done(f, fromOrig);
-        return;
-      }
-      store<u32>(slot, sb);
-    }
+    const sb = bufferOf(f, fromOrig);
+    if (sb == 0) return;
     streamHold(streamBuf(sb), off - consumed, ptr, cap);
-    if (!drainBuffer(f, fromOrig, sb, ts, false)) return;
+    if (!drainBuffer(f, fromOrig, sb, ts)) return;
   }
   if (cap < declared) {
     // the rest of this segment was not captured: the stream cannot go on past it
@@ -151,7 +176,7 @@ export function appTcp(f: usize, fromOrig: bool, off: u64, ptr: usize, cap: u32,
 
 /** No more bytes will come for a direction: its parser closes what it has; the buffer goes back. */
 function finishDirection(f: usize, fromOrig: bool, ts: u64): void {
-  if ((load<u8>(f + FL_APP_FLAGS) & (fromOrig ? AF_DONE_ORIG : AF_DONE_RESP)) != 0) return;
+  if ((load<u8>(f + FL_APP_FLAGS) & doneFlag(fromOrig)) != 0) return;
   const sb = load<u32>(slotOf(f, fromOrig));
   if (sb != 0) {
     const b = streamBuf(sb);
@@ -180,9 +205,7 @@ export function appFinish(f: usize): void {
 
 /** What a UDP flow speaks, from its ports and first datagram. */
 function detectUdp(f: usize, data: usize, len: u32): u8 {
-  const op = load<u16>(f + FL_OPORT);
-  const rp = load<u16>(f + FL_RPORT);
-  if (op == 53 || rp == 53 || op == 5353 || rp == 5353 || op == 5355 || rp == 5355) return APP_DNS;
+  if (dnsPorts(f)) return APP_DNS;
   // QUIC v1 long header: form and fixed bits set, version 1
   if (len >= 7 && (load<u8>(data) & 0xc0) == 0xc0 && bswap<u32>(load<u32>(data, 1)) == 1) return APP_QUIC;
   return APP_OTHER;
@@ -199,7 +222,7 @@ export function appUdp(f: usize, fromOrig: bool, ptr: usize, cap: u32, ts: u64):
   if (proto == APP_NONE) {
     if (cap == 0) return;
     proto = detectUdp(f, ptr, cap);
-    store<u8>(f + FL_APP_PROTO, proto);
+    setProto(f, proto);
     if (proto == APP_OTHER) return;
   }
   if (proto == APP_DNS) {

@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { shardRecords } from './helpers/run.js';
 import { writeFrames } from './helpers/tmpfile.js';
-import { tcpFrame, reverse, TCP, Endpoints } from './helpers/packets.js';
+import { tcpFrame, udpFrame, reverse, TCP, Endpoints } from './helpers/packets.js';
 import type { HttpRecord } from '../src/pool/records/http.js';
 
 const C: Endpoints = { src: '10.0.0.8', dst: '203.0.113.30', sport: 44000, dport: 80 };
@@ -78,5 +78,19 @@ describe('stream reassembly', () => {
     const r = capture(pieces);
     expect(http(r)).toEqual([]);
     expect(r.counters['stream.gap']).toBeGreaterThan(0);
+  });
+
+  it('a connection that speaks nothing analysed here is counted once, over TCP or UDP', () => {
+    const ssh: Endpoints = { src: '10.0.0.8', dst: '203.0.113.31', sport: 44001, dport: 22 };
+    const ntp: Endpoints = { src: '10.0.0.8', dst: '203.0.113.32', sport: 44002, dport: 123 };
+    const { counters } = shardRecords(writeFrames([
+      { us: 1e12, data: tcpFrame(ssh, 100, 0, TCP.SYN) },
+      { us: 1e12 + 1, data: tcpFrame(reverse(ssh), 700, 101, TCP.SYN | TCP.ACK) },
+      { us: 1e12 + 2, data: tcpFrame(ssh, 101, 701, TCP.ACK | TCP.PSH, Buffer.from('SSH-2.0-OpenSSH_9.6\r\n')) },
+      { us: 1e12 + 3, data: tcpFrame(ssh, 122, 701, TCP.ACK | TCP.PSH, Buffer.from('more bytes')) },
+      { us: 1e12 + 4, data: udpFrame(ntp, new Uint8Array(48).fill(0x23)) },
+      { us: 1e12 + 5, data: udpFrame(ntp, new Uint8Array(48).fill(0x23)) },
+    ]));
+    expect(counters['app.unknown']).toBe(2);
   });
 });
