@@ -2,7 +2,9 @@
 // or its port for DNS), the in-order delivery of each direction's bytes to that protocol's
 // parser, and the stream buffers (stream.ts) for what a parser cannot take yet. Parsers are
 // resumable: they get the bytes that follow what they consumed, say how many they took (the rest
-// comes back with the next bytes), or PARSER_DONE when they want no more of that direction.
+// comes back with the next bytes), or PARSER_DONE when they want no more of that direction. A
+// parser that takes nothing of a full stream window (a message larger than the window) ends its
+// direction, counted here once for every protocol (stream.window_full).
 
 import { Ctr, count } from "./counters";
 import {
@@ -10,7 +12,7 @@ import {
   DIR_CONSUMED, DIR_STATE,
 } from "./flow";
 import {
-  streamAlloc, streamFree, streamBuf, streamData, streamContig, streamHold, streamConsume, streamEmpty,
+  streamAlloc, streamFree, streamBuf, streamData, streamContig, streamHold, streamConsume, streamEmpty, streamWindow,
 } from "./stream";
 import { httpStream, looksLikeHttp } from "./http";
 import { dnsMessage, dnsTcpStream } from "./dns";
@@ -119,17 +121,60 @@ function bufferOf(f: usize, fromOrig: bool): u32 {
   return sb;
 }
 
-/** Run the parser over the buffer's in-order bytes; drop what it took; free the buffer once empty. */
+/** The direction ends with [data, data+len) as its last bytes: its parser closes what it has. */
+function close(f: usize, fromOrig: bool, data: usize, len: u32, ts: u64): void {
+  parse(f, fromOrig, data, len, ts, true);
+  done(f, fromOrig);
+}
+
+/**
+ * Run the parser over the buffer's in-order bytes; drop what it took; free the buffer once empty.
+ * False when the direction is over: the parser wants no more, or the window is full of bytes it
+ * cannot take yet (a message larger than the window: counted, whatever the protocol).
+ */
 function drainBuffer(f: usize, fromOrig: bool, sb: u32, ts: u64): bool {
   const b = streamBuf(sb);
-  const n = take(f, fromOrig, streamData(b), streamContig(b), ts);
+  const len = streamContig(b);
+  const n = take(f, fromOrig, streamData(b), len, ts);
   if (n == PARSER_DONE) return false;
+  if (n == 0 && len == streamWindow()) {
+    count(Ctr.STREAM_WINDOW_FULL);
+    close(f, fromOrig, streamData(b), len, ts);
+    return false;
+  }
   streamConsume(b, n);
   if (streamEmpty(b)) {
     streamFree(sb);
     store<u32>(slotOf(f, fromOrig), 0);
   }
   return true;
+}
+
+/**
+ * Hold [ptr, ptr+len), the bytes at stream offset `off`, in the direction's buffer, and run the
+ * parser on what that puts in order. A segment longer than the window has room for goes in piece
+ * by piece as the parser consumes. `seen`: the parser was just given these bytes and wants more.
+ * False when the direction is over.
+ */
+function hold(f: usize, fromOrig: bool, off: u64, ptr: usize, len: u32, ts: u64, seen: bool): bool {
+  const consumedAt = dirOf(f, fromOrig) + DIR_CONSUMED;
+  while (true) {
+    const sb = bufferOf(f, fromOrig);
+    if (sb == 0) return false;
+    const b = streamBuf(sb);
+    const at = off - load<u64>(consumedAt);
+    const inOrder = at <= <u64>streamContig(b);
+    const held = streamHold(b, at, ptr, len);
+    if (held == len && seen) return true;
+    // early bytes past the window are dropped; in-order ones go in once the parser consumes
+    if (!inOrder && at + <u64>len > <u64>streamWindow()) count(Ctr.STREAM_WINDOW_FULL);
+    if (!drainBuffer(f, fromOrig, sb, ts)) return false;
+    if (held == len || !inOrder) return true;
+    off += held;
+    ptr += held;
+    len -= held;
+    seen = false;
+  }
 }
 
 /**
@@ -152,21 +197,18 @@ export function appTcp(f: usize, fromOrig: bool, off: u64, ptr: usize, cap: u32,
     declared -= skip;
     off = consumed;
   }
+  let seen = false;
   if (load<u32>(slotOf(f, fromOrig)) == 0 && off == consumed) {
-    // in order with nothing pending: straight from the packet; what the parser leaves waits in a buffer
+    // in order with nothing pending: straight from the packet; what the parser leaves waits
     const n = take(f, fromOrig, ptr, cap, ts);
     if (n == PARSER_DONE) return;
-    if (n < cap) {
-      const sb = bufferOf(f, fromOrig);
-      if (sb == 0) return;
-      streamHold(streamBuf(sb), 0, ptr + n, cap - n);
-    }
-  } else {
-    const sb = bufferOf(f, fromOrig);
-    if (sb == 0) return;
-    streamHold(streamBuf(sb), off - consumed, ptr, cap);
-    if (!drainBuffer(f, fromOrig, sb, ts)) return;
+    ptr += n;
+    cap -= n;
+    declared -= n;
+    off += n;
+    seen = true;
   }
+  if (cap > 0 && !hold(f, fromOrig, off, ptr, cap, ts, seen)) return;
   if (cap < declared) {
     // the rest of this segment was not captured: the stream cannot go on past it
     count(Ctr.STREAM_GAP);
@@ -180,11 +222,10 @@ function finishDirection(f: usize, fromOrig: bool, ts: u64): void {
   const sb = load<u32>(slotOf(f, fromOrig));
   if (sb != 0) {
     const b = streamBuf(sb);
-    parse(f, fromOrig, streamData(b), streamContig(b), ts, true);
+    close(f, fromOrig, streamData(b), streamContig(b), ts);
   } else {
-    parse(f, fromOrig, 0, 0, ts, true);
+    close(f, fromOrig, 0, 0, ts);
   }
-  done(f, fromOrig);
 }
 
 /** The connection ends: parsers close what they have, buffers go back to the pool. */

@@ -15,7 +15,6 @@ import { be16, be32 } from "./bytes";
 import { Ctr, count } from "./counters";
 import { Ev, Fld, evBegin, evBytes, evU32, evEnd } from "./events";
 import { PARSER_DONE } from "./app";
-import { streamWindow } from "./stream";
 
 @inline const HDR: u32 = 12;
 @inline const MAX_JUMPS: u32 = 16;
@@ -140,10 +139,6 @@ export function dnsTcpStream(f: usize, fromOrig: bool, data: usize, len: u32, ts
   let pos: u32 = 0;
   while (pos + 2 <= len) {
     const n = be16(data + pos);
-    if (n + 2 > streamWindow()) {
-      count(Ctr.DNS_MALFORMED); // cannot be held whole
-      return PARSER_DONE;
-    }
     if (pos + 2 + n > len) break;
     dnsMessage(f, fromOrig, data + pos + 2, n, ts);
     pos += 2 + n;

@@ -11,7 +11,6 @@ import { Ctr, count } from "./counters";
 import { Ev, Fld, evBegin, evBytes, evU32, evU64, evEnd } from "./events";
 import { FL_APP_STATE } from "./flow";
 import { PARSER_DONE } from "./app";
-import { streamWindow } from "./stream";
 
 // Parser state, per direction (the flow's DIR_STATE area)
 @inline const HS_MODE: usize = 0;      // u8 M_*
@@ -337,8 +336,8 @@ export function httpStream(f: usize, fromOrig: bool, data: usize, to: u32, st: u
       if (pos >= to) return pos;
       const he = headersEnd(data, pos, pos + load<u32>(st + HS_SCAN), to);
       if (he < 0) {
-        if (final || to - pos >= streamWindow()) {
-          count(Ctr.HTTP_INCOMPLETE); // cut off, or a header block larger than the stream window
+        if (final) {
+          count(Ctr.HTTP_INCOMPLETE); // cut off
           return PARSER_DONE;
         }
         store<u32>(st + HS_SCAN, to - pos > 3 ? to - pos - 3 : 0);
