@@ -152,9 +152,9 @@ function drainBuffer(f: usize, fromOrig: bool, sb: u32, ts: u64): bool {
 
 /**
  * Hold [ptr, ptr+len), the bytes at stream offset `off`, in the direction's buffer, and run the
- * parser on what that puts in order. A segment longer than the window has room for goes in piece
- * by piece as the parser consumes. `seen`: the parser was just given these bytes and wants more.
- * False when the direction is over.
+ * parser when that extends the in-order bytes. A segment longer than the window has room for goes
+ * in piece by piece as the parser consumes. `seen`: the parser was just given these bytes and
+ * wants more. False when the direction is over.
  */
 function hold(f: usize, fromOrig: bool, off: u64, ptr: usize, len: u32, ts: u64, seen: bool): bool {
   const consumedAt = dirOf(f, fromOrig) + DIR_CONSUMED;
@@ -162,14 +162,17 @@ function hold(f: usize, fromOrig: bool, off: u64, ptr: usize, len: u32, ts: u64,
     const sb = bufferOf(f, fromOrig);
     if (sb == 0) return false;
     const b = streamBuf(sb);
+    const before = streamContig(b);
     const at = off - load<u64>(consumedAt);
-    const inOrder = at <= <u64>streamContig(b);
     const held = streamHold(b, at, ptr, len);
-    if (held == len && seen) return true;
-    // early bytes past the window are dropped; in-order ones go in once the parser consumes
-    if (!inOrder && at + <u64>len > <u64>streamWindow()) count(Ctr.STREAM_WINDOW_FULL);
+    if (seen && held == len && held < streamWindow()) return true;
+    if (streamContig(b) == before) {
+      // nothing new in order for the parser; early bytes past the window are dropped
+      if (at + <u64>len > <u64>streamWindow()) count(Ctr.STREAM_WINDOW_FULL);
+      return true;
+    }
     if (!drainBuffer(f, fromOrig, sb, ts)) return false;
-    if (held == len || !inOrder) return true;
+    if (held == len) return true;
     off += held;
     ptr += held;
     len -= held;

@@ -20,7 +20,8 @@
 // record boundary or a message boundary inside a handshake record (the per-direction state says
 // which). Each call gathers the handshake bytes of the records at hand into a scratch buffer,
 // reads the whole messages among them, and consumes up to the end of the last one; an
-// unfinished message stays unconsumed and comes back with the next bytes. A message that can
+// unfinished message stays unconsumed and comes back with the next bytes, once there are at least
+// as many as the message is long (its handshake bytes alone need that many). A message that can
 // never fit in the stream window is skipped by its length (counted). The client's side stops
 // after its ClientHello; the server's after a TLS 1.3 ServerHello (all that follows is
 // encrypted) or its ServerHelloDone; either at a change_cipher_spec or application data record.
@@ -35,6 +36,7 @@ import { streamWindow } from "./stream";
 @inline const TS_MODE: usize = 0;      // u8 M_STOP once this direction is done (0 until then)
 @inline const TS_REC_LEFT: usize = 4;  // u32 its bytes after the stopping point (0: at a record header)
 @inline const TS_SKIP: usize = 8;      // u32 handshake bytes still to skip (a message too large)
+@inline const TS_NEED: usize = 12;     // u32 bytes the message at the stopping point needs at least
 
 @inline const M_STOP: u8 = 1;
 
@@ -341,6 +343,8 @@ function message(f: usize, fromOrig: bool, at: u32, ts: u64): bool {
 /** Parse the next `len` bytes of one direction; returns how many were taken, or PARSER_DONE. */
 export function tlsStream(f: usize, fromOrig: bool, data: usize, len: u32, st: usize, ts: u64, final: bool): u32 {
   if (load<u8>(st + TS_MODE) == M_STOP) return PARSER_DONE;
+  // the unfinished message it stopped at is not whole in fewer bytes: no walk, no copy until then
+  if (!final && len < load<u32>(st + TS_NEED)) return 0;
   walk(data, len, st, -1);
   const hsLen = wHs, endPos = wPos, endLeft = wLeft, ended = wEnd;
   let p: u32 = 0;
@@ -372,14 +376,16 @@ export function tlsStream(f: usize, fromOrig: bool, data: usize, len: u32, st: u
     store<u8>(st + TS_MODE, M_STOP);
     return PARSER_DONE;
   }
-  // stop at the end of the last whole message
-  let consumed = endPos, left = endLeft;
+  // stop at the end of the last whole message, and note how long the next one is
+  let consumed = endPos, left = endLeft, need: u32 = 0;
   if (p < hsLen) {
     walk(data, len, st, <i64>p);
     consumed = wPos;
     left = wLeft;
+    if (hsLen - p >= MSG_HDR) need = MSG_HDR + be24(scratch + p + 1);
   }
   store<u32>(st + TS_REC_LEFT, left);
+  store<u32>(st + TS_NEED, need);
   return consumed;
 }
 
