@@ -1,27 +1,24 @@
 // Application events from the core's events region (assembly/events.ts), as plain objects:
 // which connection, when, from which side, and the fields by name. Values are Buffers (bytes),
-// numbers (u32, u64) or number arrays (lists of u16); a field may occur more than once.
+// numbers (u32, u64) or number arrays (lists of u16); a field may occur more than once. The
+// layout (event types, offsets, flags, kinds) comes from the core's exported constants, the field
+// names from its field table: none of it is written here.
 
 import { WasmCore } from './wasm-core.js';
 import { formatAddress } from './address.js';
 
-export const EventType = {
-  HTTP_REQUEST: 1,
-  HTTP_RESPONSE: 2,
-  TLS_CLIENT_HELLO: 3,
-  TLS_SERVER_HELLO: 4,
-  TLS_CERTIFICATE: 5,
-  DNS: 6,
-  QUIC_INITIAL: 7,
-  HTTP_BODY_DATA: 8,
-  HTTP_BODY_END: 9,
-  DATA_BURST: 10,
-} as const;
+/** The event types, by their names in the core (assembly/events.ts Ev, exported as EV_<name>). */
+export const EVENT_TYPES = [
+  'HTTP_REQUEST', 'HTTP_RESPONSE', 'HTTP_BODY_DATA', 'HTTP_BODY_END', 'TLS_CLIENT_HELLO', 'TLS_SERVER_HELLO',
+  'TLS_CERTIFICATE', 'DNS', 'QUIC_INITIAL', 'DATA_BURST',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
 
 export type FieldValue = Buffer | number | number[];
 
 export interface AppEvent {
-  type: number;
+  /** Undefined for a type this build does not know. */
+  type: EventType | undefined;
   fromOrig: boolean;
   /** The connection's uid hash, as two 32-bit halves (see uidString). */
   uidHi: number;
@@ -38,9 +35,10 @@ export interface AppEvent {
   fields: Map<string, FieldValue[]>;
 }
 
-const HEADER = 64;
-/** Field value kinds (assembly/events.ts K_*); 0 is bytes. */
-const K_U32 = 1, K_U64 = 2, K_U16S = 3;
+/** The layout constants the reader uses (assembly/index.ts exports them). */
+const LAYOUT = ['EVH_SIZE', 'EVH_TYPE', 'EVH_FLAGS', 'EVH_UID', 'EVH_TS', 'EVH_ORIG', 'EVH_RESP', 'EVH_OPORT',
+  'EVH_RPORT', 'EVH_PROTO', 'EVH_VNI', 'EVH_BYTES', 'FE_ID', 'FE_KIND', 'FE_LEN', 'FE_BYTES', 'EVF_ORIG',
+  'EVF_TUNNELLED', 'K_BYTES', 'K_U32', 'K_U64', 'K_U16S'] as const;
 
 /** The first value of a field as text (latin1, as the wire had it), or undefined. */
 export function text(e: AppEvent, name: string): string | undefined {
@@ -56,9 +54,13 @@ export function num(e: AppEvent, name: string): number | undefined {
 
 export class EventReader {
   private readonly names: string[];
+  private readonly o: Record<(typeof LAYOUT)[number], number>;
+  private readonly types: (EventType | undefined)[] = [];
 
   constructor(private readonly core: WasmCore) {
     this.names = core.fieldNames();
+    this.o = Object.fromEntries(LAYOUT.map((n) => [n, core.constant(n)])) as EventReader['o'];
+    for (const t of EVENT_TYPES) this.types[core.constant(`EV_${t}`)] = t;
   }
 
   /** Every event now in the region from byte offset `from` on (the caller clears it). */
@@ -69,40 +71,43 @@ export class EventReader {
     const startAt = base + from;
     const m = this.core.bytes;
     const dv = new DataView(m.buffer);
+    const o = this.o;
     const out: AppEvent[] = [];
     for (let p = startAt; p < end;) {
-      const size = dv.getUint32(p, true);
-      const hi = dv.getUint32(p + 20, true);
+      const size = dv.getUint32(p + o.EVH_SIZE, true);
+      const flags = dv.getUint16(p + o.EVH_FLAGS, true);
+      const hi = dv.getUint32(p + o.EVH_TS + 4, true);
+      const vni = p + o.EVH_VNI;
       const e: AppEvent = {
-        type: dv.getUint16(p + 4, true),
-        fromOrig: (dv.getUint16(p + 6, true) & 1) !== 0,
-        uidHi: dv.getUint32(p + 12, true),
-        uidLo: dv.getUint32(p + 8, true),
-        tsUs: hi * 4294967 + Math.floor((hi * 296 + dv.getUint32(p + 16, true)) / 1000),
-        orig: formatAddress(m, p + 24),
-        resp: formatAddress(m, p + 40),
-        origPort: dv.getUint16(p + 56, true),
-        respPort: dv.getUint16(p + 58, true),
-        proto: m[p + 60],
-        vni: (dv.getUint16(p + 6, true) & 2) !== 0 ? dv.getUint32(p + 60, true) >>> 8 : undefined,
+        type: this.types[dv.getUint16(p + o.EVH_TYPE, true)],
+        fromOrig: (flags & o.EVF_ORIG) !== 0,
+        uidHi: dv.getUint32(p + o.EVH_UID + 4, true),
+        uidLo: dv.getUint32(p + o.EVH_UID, true),
+        tsUs: hi * 4294967 + Math.floor((hi * 296 + dv.getUint32(p + o.EVH_TS, true)) / 1000),
+        orig: formatAddress(m, p + o.EVH_ORIG),
+        resp: formatAddress(m, p + o.EVH_RESP),
+        origPort: dv.getUint16(p + o.EVH_OPORT, true),
+        respPort: dv.getUint16(p + o.EVH_RPORT, true),
+        proto: m[p + o.EVH_PROTO],
+        vni: (flags & o.EVF_TUNNELLED) !== 0 ? m[vni] | (m[vni + 1] << 8) | (m[vni + 2] << 16) : undefined,
         fields: new Map(),
       };
-      for (let q = p + HEADER; q < p + size;) {
-        const id = m[q];
-        const kind = m[q + 1];
-        const len = dv.getUint16(q + 2, true);
-        const v = q + 4;
+      for (let q = p + o.EVH_BYTES; q < p + size;) {
+        const id = m[q + o.FE_ID];
+        const kind = m[q + o.FE_KIND];
+        const len = dv.getUint16(q + o.FE_LEN, true);
+        const v = q + o.FE_BYTES;
+        q = v + len;
         let value: FieldValue;
-        if (kind === K_U32) value = dv.getUint32(v, true);
-        else if (kind === K_U64) value = dv.getUint32(v + 4, true) * 4294967296 + dv.getUint32(v, true);
-        else if (kind === K_U16S) value = Array.from({ length: len >> 1 }, (_, i) => dv.getUint16(v + 2 * i, true));
-        else value = Buffer.from(m.subarray(v, v + len));
+        if (kind === o.K_U32) value = dv.getUint32(v, true);
+        else if (kind === o.K_U64) value = dv.getUint32(v + 4, true) * 4294967296 + dv.getUint32(v, true);
+        else if (kind === o.K_U16S) value = Array.from({ length: len >> 1 }, (_, i) => dv.getUint16(v + 2 * i, true));
+        else if (kind === o.K_BYTES) value = Buffer.from(m.subarray(v, v + len));
+        else continue; // a kind this build does not know
         const name = this.names[id];
         const list = e.fields.get(name);
         if (list) list.push(value);
         else e.fields.set(name, [value]);
-        q = v + len;
-        if (kind > K_U16S) break;
       }
       out.push(e);
       p += size;

@@ -3,7 +3,8 @@
 // hellos and certificates of one handshake) and hands back finished records; the end of a
 // connection flushes whatever it left open.
 
-import type { AppEvent } from './app-events.js';
+import type { AppEvent, EventType } from './app-events.js';
+import type { WasmCore } from './wasm-core.js';
 import { HttpTracker, HttpRecord } from './records/http.js';
 import { DnsTracker, DnsRecord } from './records/dns.js';
 import type { McpRecord } from './records/mcp.js';
@@ -21,7 +22,7 @@ export interface RecordSink {
 /** One protocol's pairing of events into records. */
 export interface Tracker {
   /** Whether this tracker takes events of this type. */
-  handles(type: number): boolean;
+  handles(type: EventType): boolean;
   event(e: AppEvent, out: RecordSink): void;
   /** The connection with this uid ended: write what is still open. */
   close(uid: string, out: RecordSink): void;
@@ -32,9 +33,9 @@ export class AppRecords {
   private readonly trackers: Tracker[];
 
   /** parseHello: the core's TLS parser, for the ClientHellos that QUIC carries encrypted. */
-  constructor(parseHello: HelloParser) {
+  constructor(core: WasmCore, parseHello: HelloParser) {
     this.quic = new QuicTracker(parseHello);
-    this.trackers = [new HttpTracker(), new DnsTracker(), new SslTracker(), this.quic, new BurstTracker()];
+    this.trackers = [new HttpTracker(core), new DnsTracker(), new SslTracker(), this.quic, new BurstTracker()];
   }
 
   /** Counters kept on the host side (QUIC decryption). */
@@ -44,7 +45,8 @@ export class AppRecords {
 
   events(list: AppEvent[], out: RecordSink): void {
     for (const e of list) {
-      for (const t of this.trackers) if (t.handles(e.type)) t.event(e, out);
+      const type = e.type;
+      if (type !== undefined) for (const t of this.trackers) if (t.handles(type)) t.event(e, out);
     }
   }
 

@@ -27,7 +27,7 @@ export class Shard {
     this.core = new WasmCore(opts);
     this.reader = new ConnReader(this.core);
     this.events = new EventReader(this.core);
-    this.app = new AppRecords((hello) => this.parseClientHello(hello));
+    this.app = new AppRecords(this.core, (hello) => this.parseClientHello(hello));
   }
 
   /**

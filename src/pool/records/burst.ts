@@ -2,7 +2,7 @@
 // Not a log of its own: the detection engine takes their times as beats of a beacon that hides
 // inside one long-lived connection (TLS records on an open session, a chatty websocket).
 
-import { AppEvent, EventType } from '../app-events.js';
+import type { AppEvent, EventType } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
 import { ids, RecordIds } from './common.js';
 
@@ -11,8 +11,8 @@ export interface BurstRecord extends RecordIds {
 }
 
 export class BurstTracker implements Tracker {
-  handles(type: number): boolean {
-    return type === EventType.DATA_BURST;
+  handles(type: EventType): boolean {
+    return type === 'DATA_BURST';
   }
 
   event(e: AppEvent, out: RecordSink): void {

@@ -77,8 +77,8 @@ function fill(r: DnsRecord, e: AppEvent): void {
 export class DnsTracker implements Tracker {
   private readonly open = new Map<string, Map<number, DnsRecord>>();
 
-  handles(type: number): boolean {
-    return type === EventType.DNS;
+  handles(type: EventType): boolean {
+    return type === 'DNS';
   }
 
   event(e: AppEvent, out: RecordSink): void {

@@ -4,6 +4,7 @@
 // and the first bytes of JSON or event-stream bodies (for MCP) are this sensor's additions.
 
 import { AppEvent, EventType, text, num } from '../app-events.js';
+import type { WasmCore } from '../wasm-core.js';
 import type { Tracker, RecordSink } from '../app-records.js';
 import { ids, uidOf, RecordIds } from './common.js';
 import { mcpRecord } from './mcp.js';
@@ -40,16 +41,27 @@ export interface HttpTransaction {
   responseBody: Buffer[];
 }
 
-const HOST_KINDS = ['name', 'ip', 'ip', 'missing'] as const;
 /** Outstanding transactions kept per connection (pipelining deeper than this is unusual). */
 const MAX_OUTSTANDING = 64;
 
-const HTTP_EVENTS = new Set<number>([EventType.HTTP_REQUEST, EventType.HTTP_RESPONSE, EventType.HTTP_BODY_DATA, EventType.HTTP_BODY_END]);
+const HTTP_EVENTS = new Set<EventType>(['HTTP_REQUEST', 'HTTP_RESPONSE', 'HTTP_BODY_DATA', 'HTTP_BODY_END']);
 
 export class HttpTracker implements Tracker {
   private readonly open = new Map<string, HttpTransaction[]>();
+  /** host_kind by the core's value of the host_kind field (assembly/http.ts HOST_*). */
+  private readonly hostKinds: Record<number, HttpRecord['host_kind']>;
+  /** The value that says there is no Host, as for a request without the field. */
+  private readonly hostMissing: number;
 
-  handles(type: number): boolean {
+  constructor(core: WasmCore) {
+    this.hostMissing = core.constant('HOST_MISSING');
+    this.hostKinds = {
+      [core.constant('HOST_NAME')]: 'name', [core.constant('HOST_IPV4')]: 'ip', [core.constant('HOST_IPV6')]: 'ip',
+      [this.hostMissing]: 'missing',
+    };
+  }
+
+  handles(type: EventType): boolean {
     return HTTP_EVENTS.has(type);
   }
 
@@ -70,12 +82,12 @@ export class HttpTracker implements Tracker {
     const done: HttpTransaction[] = [];
     const depth = num(e, 'trans_depth') ?? 0;
     switch (e.type) {
-      case EventType.HTTP_REQUEST: {
+      case 'HTTP_REQUEST': {
         if (queue.length >= MAX_OUTSTANDING) done.push(queue.shift()!);
-        queue.push({ record: request(e), responded: false, requestBody: [], responseBody: [] });
+        queue.push({ record: request(e, this.hostKinds[num(e, 'host_kind') ?? this.hostMissing]), responded: false, requestBody: [], responseBody: [] });
         break;
       }
-      case EventType.HTTP_RESPONSE: {
+      case 'HTTP_RESPONSE': {
         const status = num(e, 'status') ?? 0;
         const tx = queue.find((t) => !t.responded);
         if (!tx) break;
@@ -91,13 +103,13 @@ export class HttpTracker implements Tracker {
         tx.record.mcp_session_id ??= text(e, 'mcp_session_id');
         break;
       }
-      case EventType.HTTP_BODY_DATA: {
+      case 'HTTP_BODY_DATA': {
         const tx = e.fromOrig ? queue.find((t) => t.record.trans_depth === depth) : queue.find((t) => t.responded);
         const body = e.fields.get('body')?.[0];
         if (tx && Buffer.isBuffer(body)) (e.fromOrig ? tx.requestBody : tx.responseBody).push(body);
         break;
       }
-      case EventType.HTTP_BODY_END: {
+      case 'HTTP_BODY_END': {
         const len = num(e, 'body_len') ?? 0;
         if (e.fromOrig) {
           const tx = queue.find((t) => t.record.trans_depth === depth);
@@ -126,14 +138,14 @@ function write(tx: HttpTransaction, out: RecordSink): void {
   if (mcp) out.push(mcp);
 }
 
-function request(e: AppEvent): HttpRecord {
+function request(e: AppEvent, hostKind: HttpRecord['host_kind']): HttpRecord {
   return {
     _path: 'http',
     ...ids(e),
     trans_depth: num(e, 'trans_depth') ?? 0,
     method: text(e, 'method'),
     host: text(e, 'host'),
-    host_kind: HOST_KINDS[num(e, 'host_kind') ?? 3],
+    host_kind: hostKind,
     uri: text(e, 'uri'),
     referrer: text(e, 'referrer'),
     version: text(e, 'version'),

@@ -3,7 +3,7 @@
 // CRYPTO frames reassembled into the ClientHello, and that handed back to the core's TLS parser,
 // which gives the same fields as over TCP; the JA4 then carries the q prefix.
 
-import { AppEvent, EventType } from '../app-events.js';
+import type { AppEvent, EventType } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
 import { uidOf } from './common.js';
 import { readInitial, CryptoStream, QuicError } from '../quic.js';
@@ -26,8 +26,8 @@ export class QuicTracker implements Tracker {
 
   constructor(private readonly parseHello: HelloParser) {}
 
-  handles(type: number): boolean {
-    return type === EventType.QUIC_INITIAL;
+  handles(type: EventType): boolean {
+    return type === 'QUIC_INITIAL';
   }
 
   event(e: AppEvent, out: RecordSink): void {

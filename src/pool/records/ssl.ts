@@ -5,7 +5,7 @@
 // validity, DNS names and self_signed flag are this sensor's additions. QUIC's ClientHellos
 // (events with no TCP connection) are the QUIC records' business, not this tracker's.
 
-import { AppEvent, EventType } from '../app-events.js';
+import type { AppEvent, EventType } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
 import { ids, uidOf, RecordIds, PROTO_TCP } from './common.js';
 import { clientHello, serverHello, ja3, ja3s, ja4 } from './tls-fingerprints.js';
@@ -34,7 +34,7 @@ export interface SslRecord extends RecordIds {
   transport?: 'quic';
 }
 
-const TLS_EVENTS = new Set<number>([EventType.TLS_CLIENT_HELLO, EventType.TLS_SERVER_HELLO, EventType.TLS_CERTIFICATE]);
+const TLS_EVENTS = new Set<EventType>(['TLS_CLIENT_HELLO', 'TLS_SERVER_HELLO', 'TLS_CERTIFICATE']);
 
 /** Zeek's SSL::version_strings. */
 export function versionName(v: number): string {
@@ -135,7 +135,7 @@ export function newSslRecord(e: AppEvent): SslRecord {
 export class SslTracker implements Tracker {
   private readonly open = new Map<string, SslRecord>();
 
-  handles(type: number): boolean {
+  handles(type: EventType): boolean {
     return TLS_EVENTS.has(type);
   }
 
@@ -148,14 +148,14 @@ export class SslTracker implements Tracker {
       this.open.set(uid, r);
     }
     switch (e.type) {
-      case EventType.TLS_CLIENT_HELLO: {
+      case 'TLS_CLIENT_HELLO': {
         const h = clientHello(e);
         r.server_name = h.sni;
         r.ja3 = ja3(h);
         r.ja4 = ja4(h);
         break;
       }
-      case EventType.TLS_SERVER_HELLO: {
+      case 'TLS_SERVER_HELLO': {
         const s = serverHello(e);
         const version = s.selectedVersion ?? s.version;
         r.version = versionName(version);
@@ -165,7 +165,7 @@ export class SslTracker implements Tracker {
         if (isTls13(version)) this.close(uid, out); // the certificates are encrypted
         break;
       }
-      case EventType.TLS_CERTIFICATE: {
+      case 'TLS_CERTIFICATE': {
         const ders = (e.fields.get('cert') ?? []).filter((v): v is Buffer => Buffer.isBuffer(v));
         const certs = ders.map(certificateInfo);
         const leaf = certs[0];
