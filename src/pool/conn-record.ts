@@ -6,15 +6,10 @@
 
 import { WasmCore } from './wasm-core.js';
 import { formatAddress } from './address.js';
+import { uidString, RecordIds } from './record-ids.js';
 
-export interface ConnRecord {
+export interface ConnRecord extends RecordIds {
   _path: 'conn';
-  ts: number;
-  uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
   proto: 'tcp' | 'udp' | 'icmp';
   service?: string;
   duration?: number;
@@ -28,7 +23,6 @@ export interface ConnRecord {
   resp_pkts: number;
   resp_ip_bytes: number;
   tunnel_parents?: string[];
-  vni?: number;
 }
 
 // Zeek's TCP endpoint states (the core's tcp-state.ts)
@@ -37,33 +31,7 @@ const PROTO_NAMES: Record<number, ConnRecord['proto']> = { 6: 'tcp', 17: 'udp', 
 const TUNNEL_SERVICE: Record<number, string> = { 1: 'vxlan', 2: 'geneve' };
 /** The application protocol a connection spoke (assembly/app.ts APP_*), by Zeek's service names. */
 const APP_SERVICE: Record<number, string> = { 1: 'http', 2: 'ssl', 3: 'dns', 4: 'quic' };
-const BASE62 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const TWO32 = 4294967296;
-
-/** A 64-bit value given as two 32-bit halves, in base 62, least significant digit first (Zeek's uitoa_n). */
-function base62(hi: number, lo: number): string {
-  let s = '';
-  do {
-    // long division of hi:lo by 62, 32 bits at a time, exact in doubles
-    const rh = hi % 62;
-    hi = (hi - rh) / 62;
-    const cur = rh * TWO32 + lo;
-    const r = cur % 62;
-    lo = (cur - r) / 62;
-    s += BASE62[r];
-  } while (hi > 0 || lo > 0);
-  return s;
-}
-
-/**
- * A uid in Zeek's format: "C", then a 32-bit and a 64-bit word in base 62, unpadded (usually
- * 18 characters). Zeek draws the 96 bits at random; here they derive from the core's hash of the
- * flow key and start time (hi:lo), so the same connection gets the same uid on every replay.
- */
-export function uidString(hi: number, lo: number): string {
-  const word32 = (Math.imul(hi ^ lo, 0x9e3779b1) ^ (hi >>> 7)) >>> 0;
-  return `C${base62(0, word32)}${base62(hi, lo)}`;
-}
 
 export function connState(proto: number, os: number, rs: number, history: string, origSize: number, respSize: number): string {
   if (proto === 17) {

@@ -4,7 +4,8 @@
 
 import type { AppEvent, EventType } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
-import { ids, RecordIds } from './common.js';
+import { ids } from './common.js';
+import type { RecordIds } from '../record-ids.js';
 
 export interface BurstRecord extends RecordIds {
   _path: 'burst';

@@ -1,21 +1,10 @@
-// What every application record shares with its connection record: when, uid, the 5-tuple.
+// What the application records share: the ids of the event's connection (../record-ids.ts).
 
 import type { AppEvent } from '../app-events.js';
-import { uidString } from '../conn-record.js';
+import { uidString, RecordIds } from '../record-ids.js';
 
 /** The IP protocol number of TCP, as events carry it. */
 export const PROTO_TCP = 6;
-
-export interface RecordIds {
-  ts: number;
-  uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
-  /** The mirror session's VNI, when the connection came through a tunnel (as in conn records). */
-  vni?: number;
-}
 
 export function ids(e: AppEvent): RecordIds {
   return {

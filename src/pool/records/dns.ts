@@ -4,7 +4,8 @@
 
 import { AppEvent, EventType, text, num } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
-import { ids, uidOf, RecordIds, PROTO_TCP } from './common.js';
+import { ids, uidOf, PROTO_TCP } from './common.js';
+import type { RecordIds } from '../record-ids.js';
 import { formatIpv6 } from '../address.js';
 
 export interface DnsRecord extends RecordIds {

@@ -6,7 +6,8 @@
 import { AppEvent, EventType, text, num } from '../app-events.js';
 import type { WasmCore } from '../wasm-core.js';
 import type { Tracker, RecordSink } from '../app-records.js';
-import { ids, uidOf, RecordIds } from './common.js';
+import { ids, uidOf } from './common.js';
+import type { RecordIds } from '../record-ids.js';
 import { mcpRecord } from './mcp.js';
 
 export interface HttpRecord extends RecordIds {

@@ -8,7 +8,7 @@
 // patterns rather than dropped.
 
 import type { HttpTransaction } from './http.js';
-import type { RecordIds } from './common.js';
+import { pickIds, RecordIds } from '../record-ids.js';
 
 export interface McpRecord extends RecordIds {
   _path: 'mcp';
@@ -91,13 +91,7 @@ export function mcpRecord(tx: HttpTransaction): McpRecord | undefined {
   const serverInfo = obj(result?.serverInfo);
   return {
     _path: 'mcp',
-    ts: r.ts,
-    uid: r.uid,
-    'id.orig_h': r['id.orig_h'],
-    'id.orig_p': r['id.orig_p'],
-    'id.resp_h': r['id.resp_h'],
-    'id.resp_p': r['id.resp_p'],
-    vni: r.vni,
+    ...pickIds(r),
     trans_depth: r.trans_depth,
     transport: legacyEndpoint ? 'http+sse' : 'streamable-http',
     protocol_version: r.mcp_protocol_version ?? str(params?.protocolVersion) ?? str(meta?.protocolVersion) ?? str(result?.protocolVersion),

@@ -7,7 +7,8 @@
 
 import type { AppEvent, EventType } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
-import { ids, uidOf, RecordIds, PROTO_TCP } from './common.js';
+import { ids, uidOf, PROTO_TCP } from './common.js';
+import type { RecordIds } from '../record-ids.js';
 import { clientHello, serverHello, ja3, ja3s, ja4 } from './tls-fingerprints.js';
 import { certificateInfo } from './x509.js';
 
