@@ -1,7 +1,7 @@
 // What the application records share: the ids of the event's connection (../record-ids.ts).
 
 import type { AppEvent } from '../app-events.js';
-import { uidString, RecordIds } from '../record-ids.js';
+import type { RecordIds } from '../record-ids.js';
 
 /** The IP protocol number of TCP, as events carry it. */
 export const PROTO_TCP = 6;
@@ -9,7 +9,7 @@ export const PROTO_TCP = 6;
 export function ids(e: AppEvent): RecordIds {
   return {
     ts: e.tsUs / 1e6,
-    uid: uidString(e.uidHi, e.uidLo),
+    uid: e.uid,
     'id.orig_h': e.orig,
     'id.orig_p': e.origPort,
     'id.resp_h': e.resp,
@@ -17,6 +17,3 @@ export function ids(e: AppEvent): RecordIds {
     vni: e.vni,
   };
 }
-
-/** The connection's uid, which also keys per-connection state. */
-export const uidOf = (e: AppEvent): string => uidString(e.uidHi, e.uidLo);

@@ -2,9 +2,9 @@
 // transaction id) become one record when the response arrives; a query never answered is written
 // when its connection ends, a response with no query seen is written on its own.
 
-import { AppEvent, EventType, text, num } from '../app-events.js';
+import type { AppEvent, EventType } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
-import { ids, uidOf, PROTO_TCP } from './common.js';
+import { ids, PROTO_TCP } from './common.js';
 import type { RecordIds } from '../record-ids.js';
 import { formatIpv6 } from '../address.js';
 
@@ -48,11 +48,11 @@ function answerText(type: number, v: Buffer): string {
 }
 
 function fill(r: DnsRecord, e: AppEvent): void {
-  const flags = num(e, 'dns_flags') ?? 0;
-  r.query ??= text(e, 'query');
-  r.qclass ??= num(e, 'qclass');
+  const flags = e.num('dns_flags') ?? 0;
+  r.query ??= e.text('query');
+  r.qclass ??= e.num('qclass');
   r.qclass_name ??= r.qclass === 1 ? 'C_INTERNET' : r.qclass === undefined ? undefined : `qclass-${r.qclass}`;
-  r.qtype ??= num(e, 'qtype');
+  r.qtype ??= e.num('qtype');
   r.qtype_name ??= r.qtype === undefined ? undefined : QTYPES[r.qtype] ?? `query-${r.qtype}`;
   r.RD = (flags & 0x0100) !== 0;
   if ((flags & 0x8000) === 0) return; // a query: the rest comes with the response
@@ -63,13 +63,13 @@ function fill(r: DnsRecord, e: AppEvent): void {
   r.TC = (flags & 0x0200) !== 0;
   r.RA = (flags & 0x0080) !== 0;
   r.Z = (flags >> 4) & 0x7;
-  const values = e.fields.get('answer') ?? [];
-  const types = e.fields.get('answer_type') ?? [];
-  const ttls = e.fields.get('ttl') ?? [];
+  const values = e.bytesAll('answer');
+  const types = e.numAll('answer_type');
+  const ttls = e.numAll('ttl');
   if (values.length > 0) {
-    r.answers = values.map((v, i) => answerText(types[i] as number, v as Buffer));
-    r.TTLs = ttls as number[];
-    const resolved = r.answers.flatMap((addr, i) => (types[i] === 1 || types[i] === 28 ? [{ addr, ttl: ttls[i] as number }] : []));
+    r.answers = values.map((v, i) => answerText(types[i], v));
+    r.TTLs = ttls;
+    const resolved = r.answers.flatMap((addr, i) => (types[i] === 1 || types[i] === 28 ? [{ addr, ttl: ttls[i] }] : []));
     if (resolved.length > 0) r.resolved = resolved;
   }
   r.rejected = rcode !== 0 && values.length === 0;
@@ -83,9 +83,9 @@ export class DnsTracker implements Tracker {
   }
 
   event(e: AppEvent, out: RecordSink): void {
-    const uid = uidOf(e);
-    const id = num(e, 'dns_id') ?? 0;
-    const isResponse = ((num(e, 'dns_flags') ?? 0) & 0x8000) !== 0;
+    const uid = e.uid;
+    const id = e.num('dns_id') ?? 0;
+    const isResponse = ((e.num('dns_flags') ?? 0) & 0x8000) !== 0;
     const pending = this.open.get(uid) ?? new Map<number, DnsRecord>();
     if (!isResponse) {
       if (pending.size >= MAX_OUTSTANDING) {

@@ -3,10 +3,10 @@
 // the connection ends. Field names are Zeek's; host_kind (name, ip, missing), the content types
 // and the first bytes of JSON or event-stream bodies (for MCP) are this sensor's additions.
 
-import { AppEvent, EventType, text, num } from '../app-events.js';
+import type { AppEvent, EventType } from '../app-events.js';
 import type { WasmCore } from '../wasm-core.js';
 import type { Tracker, RecordSink } from '../app-records.js';
-import { ids, uidOf } from './common.js';
+import { ids } from './common.js';
 import type { RecordIds } from '../record-ids.js';
 import { mcpRecord } from './mcp.js';
 
@@ -78,40 +78,41 @@ export class HttpTracker implements Tracker {
 
   /** Feed one HTTP event; returns the transactions it completed. */
   private step(e: AppEvent): HttpTransaction[] {
-    const key = uidOf(e);
+    const key = e.uid;
     const queue = this.open.get(key) ?? [];
     const done: HttpTransaction[] = [];
-    const depth = num(e, 'trans_depth') ?? 0;
+    const depth = e.num('trans_depth') ?? 0;
     switch (e.type) {
       case 'HTTP_REQUEST': {
         if (queue.length >= MAX_OUTSTANDING) done.push(queue.shift()!);
-        queue.push({ record: request(e, this.hostKinds[num(e, 'host_kind') ?? this.hostMissing]), responded: false, requestBody: [], responseBody: [] });
+        queue.push({ record: request(e, this.hostKinds[e.num('host_kind') ?? this.hostMissing]), responded: false, requestBody: [], responseBody: [] });
         break;
       }
       case 'HTTP_RESPONSE': {
-        const status = num(e, 'status') ?? 0;
+        const status = e.num('status') ?? 0;
         const tx = queue.find((t) => !t.responded);
         if (!tx) break;
         if (status >= 100 && status < 200 && status !== 101) {
           tx.record.info_code = status;
-          tx.record.info_msg = text(e, 'reason');
+          tx.record.info_msg = e.text('reason');
           break;
         }
         tx.responded = true;
         tx.record.status_code = status;
-        tx.record.status_msg = text(e, 'reason');
-        tx.record.response_content_type = text(e, 'content_type');
-        tx.record.mcp_session_id ??= text(e, 'mcp_session_id');
+        tx.record.status_msg = e.text('reason');
+        tx.record.response_content_type = e.text('content_type');
+        tx.record.mcp_session_id ??= e.text('mcp_session_id');
         break;
       }
       case 'HTTP_BODY_DATA': {
         const tx = e.fromOrig ? queue.find((t) => t.record.trans_depth === depth) : queue.find((t) => t.responded);
-        const body = e.fields.get('body')?.[0];
-        if (tx && Buffer.isBuffer(body)) (e.fromOrig ? tx.requestBody : tx.responseBody).push(body);
+        const body = e.bytes('body');
+        // a copy: the event's bytes are gone once the batch is done, the transaction may not be
+        if (tx && body) (e.fromOrig ? tx.requestBody : tx.responseBody).push(Buffer.from(body));
         break;
       }
       case 'HTTP_BODY_END': {
-        const len = num(e, 'body_len') ?? 0;
+        const len = e.num('body_len') ?? 0;
         if (e.fromOrig) {
           const tx = queue.find((t) => t.record.trans_depth === depth);
           if (tx) tx.record.request_body_len = len;
@@ -143,25 +144,25 @@ function request(e: AppEvent, hostKind: HttpRecord['host_kind']): HttpRecord {
   return {
     _path: 'http',
     ...ids(e),
-    trans_depth: num(e, 'trans_depth') ?? 0,
-    method: text(e, 'method'),
-    host: text(e, 'host'),
+    trans_depth: e.num('trans_depth') ?? 0,
+    method: e.text('method'),
+    host: e.text('host'),
     host_kind: hostKind,
-    uri: text(e, 'uri'),
-    referrer: text(e, 'referrer'),
-    version: text(e, 'version'),
-    user_agent: text(e, 'user_agent'),
+    uri: e.text('uri'),
+    referrer: e.text('referrer'),
+    version: e.text('version'),
+    user_agent: e.text('user_agent'),
     request_body_len: 0,
     response_body_len: 0,
     status_code: undefined,
     status_msg: undefined,
     info_code: undefined,
     info_msg: undefined,
-    request_content_type: text(e, 'content_type'),
+    request_content_type: e.text('content_type'),
     response_content_type: undefined,
-    mcp_session_id: text(e, 'mcp_session_id'),
-    mcp_protocol_version: text(e, 'mcp_protocol_version'),
-    mcp_method: text(e, 'mcp_method'),
-    mcp_name: text(e, 'mcp_name'),
+    mcp_session_id: e.text('mcp_session_id'),
+    mcp_protocol_version: e.text('mcp_protocol_version'),
+    mcp_method: e.text('mcp_method'),
+    mcp_name: e.text('mcp_name'),
   };
 }

@@ -5,7 +5,6 @@
 
 import type { AppEvent, EventType } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
-import { uidOf } from './common.js';
 import { readInitial, CryptoStream, QuicError } from '../quic.js';
 import { clientHello, ja3, ja4 } from './tls-fingerprints.js';
 import { newSslRecord } from './ssl.js';
@@ -31,15 +30,15 @@ export class QuicTracker implements Tracker {
   }
 
   event(e: AppEvent, out: RecordSink): void {
-    const uid = uidOf(e);
+    const uid = e.uid;
     let st = this.open.get(uid);
     if (st === 'done') return;
     if (!st) {
       st = { stream: new CryptoStream() };
       this.open.set(uid, st);
     }
-    const packet = e.fields.get('packet')?.[0];
-    if (!Buffer.isBuffer(packet)) return;
+    const packet = e.bytes('packet');
+    if (!packet) return;
     const read = readInitial(packet, st.keyDcid);
     if (read.error) this.count(read.error);
     st.keyDcid ??= read.packets[0]?.dcid;

@@ -7,7 +7,7 @@
 
 import type { AppEvent, EventType } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
-import { ids, uidOf, PROTO_TCP } from './common.js';
+import { ids, PROTO_TCP } from './common.js';
 import type { RecordIds } from '../record-ids.js';
 import { clientHello, serverHello, ja3, ja3s, ja4 } from './tls-fingerprints.js';
 import { certificateInfo } from './x509.js';
@@ -142,7 +142,7 @@ export class SslTracker implements Tracker {
 
   event(e: AppEvent, out: RecordSink): void {
     if (e.proto !== PROTO_TCP) return;
-    const uid = uidOf(e);
+    const uid = e.uid;
     let r = this.open.get(uid);
     if (!r) {
       r = newSslRecord(e);
@@ -167,8 +167,7 @@ export class SslTracker implements Tracker {
         break;
       }
       case 'TLS_CERTIFICATE': {
-        const ders = (e.fields.get('cert') ?? []).filter((v): v is Buffer => Buffer.isBuffer(v));
-        const certs = ders.map(certificateInfo);
+        const certs = e.bytesAll('cert').map(certificateInfo);
         const leaf = certs[0];
         r.cert_chain_fps = certs.map((c) => c.fingerprint);
         if (leaf) {

@@ -21,7 +21,7 @@ export interface ClientHello {
   sigAlgs: number[];
   supportedVersions: number[];
   sni?: string;
-  /** The ALPN protocol names, in order, as bytes. */
+  /** The ALPN protocol names, in order, as bytes (from an event: views, valid as long as it is). */
   alpn: Buffer[];
 }
 
@@ -35,39 +35,29 @@ export interface ServerHello {
   alpn?: string;
 }
 
-const list = (e: AppEvent, name: string): number[] => {
-  const v = e.fields.get(name)?.[0];
-  return Array.isArray(v) ? v : [];
-};
-const num = (e: AppEvent, name: string): number | undefined => {
-  const v = e.fields.get(name)?.[0];
-  return typeof v === 'number' ? v : undefined;
-};
-const buffers = (e: AppEvent, name: string): Buffer[] => (e.fields.get(name) ?? []).filter((v): v is Buffer => Buffer.isBuffer(v));
-
 /** The ClientHello of an Ev.TLS_CLIENT_HELLO event (from TCP, or from tlsParseClientHello). */
 export function clientHello(e: AppEvent): ClientHello {
   return {
-    version: num(e, 'handshake_version') ?? 0,
-    ciphers: list(e, 'ciphers'),
-    extensions: list(e, 'extensions'),
-    groups: list(e, 'groups'),
-    pointFormats: list(e, 'point_formats'),
-    sigAlgs: list(e, 'sig_algs'),
-    supportedVersions: list(e, 'supported_versions'),
-    sni: buffers(e, 'sni')[0]?.toString('latin1'),
-    alpn: buffers(e, 'alpn'),
+    version: e.num('handshake_version') ?? 0,
+    ciphers: e.u16s('ciphers'),
+    extensions: e.u16s('extensions'),
+    groups: e.u16s('groups'),
+    pointFormats: e.u16s('point_formats'),
+    sigAlgs: e.u16s('sig_algs'),
+    supportedVersions: e.u16s('supported_versions'),
+    sni: e.text('sni'),
+    alpn: e.bytesAll('alpn'),
   };
 }
 
 /** The ServerHello of an Ev.TLS_SERVER_HELLO event. */
 export function serverHello(e: AppEvent): ServerHello {
   return {
-    version: num(e, 'handshake_version') ?? 0,
-    cipher: num(e, 'cipher') ?? 0,
-    extensions: list(e, 'extensions'),
-    selectedVersion: num(e, 'selected_version'),
-    alpn: buffers(e, 'alpn')[0]?.toString('latin1'),
+    version: e.num('handshake_version') ?? 0,
+    cipher: e.num('cipher') ?? 0,
+    extensions: e.u16s('extensions'),
+    selectedVersion: e.num('selected_version'),
+    alpn: e.text('alpn'),
   };
 }
 
