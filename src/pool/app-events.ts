@@ -7,7 +7,7 @@
 
 import { WasmCore } from './wasm-core.js';
 import { formatAddress } from './address.js';
-import { uidString } from './record-ids.js';
+import { uidAt, u64At, microsAt } from './record-ids.js';
 
 /** The event types, by their names in the core (assembly/events.ts Ev, exported as EV_<name>). */
 export const EVENT_TYPES = [
@@ -134,13 +134,6 @@ export class AppEvent {
   }
 }
 
-const TWO32 = 4294967296;
-
-/** A little-endian u64 as a number (exact up to 2^53). */
-function u64At(dv: DataView, off: number): number {
-  return dv.getUint32(off + 4, true) * TWO32 + dv.getUint32(off, true);
-}
-
 export class EventReader {
   private readonly o: Layout;
   private readonly ids = new Map<string, number>();
@@ -164,13 +157,12 @@ export class EventReader {
     for (let p = base + from; p < end;) {
       const size = dv.getUint32(p + o.EVH_SIZE, true);
       const flags = dv.getUint16(p + o.EVH_FLAGS, true);
-      const hi = dv.getUint32(p + o.EVH_TS + 4, true);
       const vni = p + o.EVH_VNI;
       out.push(new AppEvent(r, p, p + o.EVH_BYTES, p + size,
         this.types[dv.getUint16(p + o.EVH_TYPE, true)],
         (flags & o.EVF_ORIG) !== 0,
-        uidString(dv.getUint32(p + o.EVH_UID + 4, true), dv.getUint32(p + o.EVH_UID, true)),
-        hi * 4294967 + Math.floor((hi * 296 + dv.getUint32(p + o.EVH_TS, true)) / 1000),
+        uidAt(dv, p + o.EVH_UID),
+        microsAt(dv, p + o.EVH_TS),
         dv.getUint16(p + o.EVH_OPORT, true),
         dv.getUint16(p + o.EVH_RPORT, true),
         m[p + o.EVH_PROTO],

@@ -6,7 +6,7 @@
 
 import { WasmCore } from './wasm-core.js';
 import { formatAddress } from './address.js';
-import { uidString, RecordIds } from './record-ids.js';
+import { uidAt, u64At, microsAt, RecordIds } from './record-ids.js';
 
 export interface ConnRecord extends RecordIds {
   _path: 'conn';
@@ -31,7 +31,6 @@ const PROTO_NAMES: Record<number, ConnRecord['proto']> = { 6: 'tcp', 17: 'udp', 
 const TUNNEL_SERVICE: Record<number, string> = { 1: 'vxlan', 2: 'geneve' };
 /** The application protocol a connection spoke (assembly/app.ts APP_*), by Zeek's service names. */
 const APP_SERVICE: Record<number, string> = { 1: 'http', 2: 'ssl', 3: 'dns', 4: 'quic' };
-const TWO32 = 4294967296;
 
 export function connState(proto: number, os: number, rs: number, history: string, origSize: number, respSize: number): string {
   if (proto === 17) {
@@ -83,13 +82,9 @@ export class ConnReader {
 
   private record(m: Uint8Array, dv: DataView, p: number): ConnRecord {
     const o = this.o;
-    const u64 = (off: number) => dv.getUint32(p + off + 4, true) * TWO32 + dv.getUint32(p + off, true);
-    const uid = (off: number) => uidString(dv.getUint32(p + off + 4, true), dv.getUint32(p + off, true));
-    /** ns since the epoch → µs, exactly: 2^32 ns = 4294967 µs + 296 ns (ns exceed a double's 53 bits). */
-    const micros = (off: number) => {
-      const hi = dv.getUint32(p + off + 4, true);
-      return hi * 4294967 + Math.floor((hi * 296 + dv.getUint32(p + off, true)) / 1000);
-    };
+    const u64 = (off: number) => u64At(dv, p + off);
+    const uid = (off: number) => uidAt(dv, p + off);
+    const micros = (off: number) => microsAt(dv, p + off);
     const proto = m[p + o.FL_PROTO];
     const flags = m[p + o.FL_FLAGS];
     const epO = p + o.FL_EP_ORIG;

@@ -1,5 +1,6 @@
 // What every record shares with its connection, connection records included: when (ts), the uid,
-// the 5-tuple and the mirror session's VNI; and the uid's text form, Zeek's.
+// the 5-tuple and the mirror session's VNI; the uid's text form, Zeek's; and how the core's u64s
+// (uid hashes, ns times, counts) are read from its memory, exactly and without BigInt.
 
 export interface RecordIds {
   ts: number;
@@ -51,4 +52,20 @@ function base62(hi: number, lo: number): string {
 export function uidString(hi: number, lo: number): string {
   const word32 = (Math.imul(hi ^ lo, 0x9e3779b1) ^ (hi >>> 7)) >>> 0;
   return `C${base62(0, word32)}${base62(hi, lo)}`;
+}
+
+/** The uid of the u64 hash at off (little-endian). */
+export function uidAt(dv: DataView, off: number): string {
+  return uidString(dv.getUint32(off + 4, true), dv.getUint32(off, true));
+}
+
+/** The u64 at off (little-endian) as a number, exact up to 2^53. */
+export function u64At(dv: DataView, off: number): number {
+  return dv.getUint32(off + 4, true) * TWO32 + dv.getUint32(off, true);
+}
+
+/** The u64 of ns since the epoch at off, in µs, exactly: 2^32 ns = 4294967 µs + 296 ns (ns exceed a double's 53 bits). */
+export function microsAt(dv: DataView, off: number): number {
+  const hi = dv.getUint32(off + 4, true);
+  return hi * 4294967 + Math.floor((hi * 296 + dv.getUint32(off, true)) / 1000);
 }

@@ -6,7 +6,7 @@ import type { AppEvent, EventType } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
 import { ids, PROTO_TCP } from './common.js';
 import type { RecordIds } from '../record-ids.js';
-import { formatIpv6 } from '../address.js';
+import { formatIpv4, formatIpv6 } from '../address.js';
 
 export interface DnsRecord extends RecordIds {
   _path: 'dns';
@@ -41,7 +41,7 @@ const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED
 const MAX_OUTSTANDING = 64;
 
 function answerText(type: number, v: Buffer): string {
-  if (type === 1 && v.length === 4) return `${v[0]}.${v[1]}.${v[2]}.${v[3]}`;
+  if (type === 1 && v.length === 4) return formatIpv4(v, 0);
   if (type === 28 && v.length === 16) return formatIpv6(v, 0);
   if (type === 2 || type === 5 || type === 12 || type === 15) return v.toString('latin1');
   return `${QTYPES[type] ?? `<unknown type=${type}>`} ${v.length}`;

@@ -9,6 +9,7 @@
 
 import { createHash } from 'node:crypto';
 import type { AppEvent } from '../app-events.js';
+import { hex } from './common.js';
 
 /** What a ClientHello offers (the event's fields; the lists in wire order, GREASE included). */
 export interface ClientHello {
@@ -89,7 +90,7 @@ const EXT_ALPN = 0x0010;
 const EXT_SUPPORTED_VERSIONS = 0x002b;
 const EMPTY_HASH = '000000000000';
 
-const hex4 = (v: number): string => v.toString(16).padStart(4, '0');
+const hex4 = (v: number): string => hex(v, 4);
 const hash12 = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 12);
 const isAlnum = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 
