@@ -21,8 +21,8 @@ export interface RecordSink {
 
 /** One protocol's pairing of events into records. */
 export interface Tracker {
-  /** Whether this tracker takes events of this type. */
-  handles(type: EventType): boolean;
+  /** The event types it takes. */
+  readonly types: readonly EventType[];
   event(e: AppEvent, out: RecordSink): void;
   /** The connection with this uid ended: write what is still open. */
   close(uid: string, out: RecordSink): void;
@@ -31,11 +31,16 @@ export interface Tracker {
 export class AppRecords {
   private readonly quic: QuicTracker;
   private readonly trackers: Tracker[];
+  /** The trackers that take each event type. */
+  private readonly byType = new Map<EventType, Tracker[]>();
 
   /** parseHello: the core's TLS parser, for the ClientHellos that QUIC carries encrypted. */
   constructor(core: WasmCore, parseHello: HelloParser) {
     this.quic = new QuicTracker(parseHello);
     this.trackers = [new HttpTracker(core), new DnsTracker(), new SslTracker(), this.quic, new BurstTracker()];
+    for (const t of this.trackers) {
+      for (const type of t.types) this.byType.set(type, [...(this.byType.get(type) ?? []), t]);
+    }
   }
 
   /** Counters kept on the host side (QUIC decryption). */
@@ -45,8 +50,8 @@ export class AppRecords {
 
   events(list: AppEvent[], out: RecordSink): void {
     for (const e of list) {
-      const type = e.type;
-      if (type !== undefined) for (const t of this.trackers) if (t.handles(type)) t.event(e, out);
+      const trackers = e.type === undefined ? undefined : this.byType.get(e.type);
+      if (trackers) for (const t of trackers) t.event(e, out);
     }
   }
 

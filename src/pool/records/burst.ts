@@ -12,9 +12,7 @@ export interface BurstRecord extends RecordIds {
 }
 
 export class BurstTracker implements Tracker {
-  handles(type: EventType): boolean {
-    return type === 'DATA_BURST';
-  }
+  readonly types: readonly EventType[] = ['DATA_BURST'];
 
   event(e: AppEvent, out: RecordSink): void {
     out.push({ _path: 'burst', ...ids(e) });

@@ -47,8 +47,8 @@ function answerText(type: number, v: Buffer): string {
   return `${QTYPES[type] ?? `<unknown type=${type}>`} ${v.length}`;
 }
 
-function fill(r: DnsRecord, e: AppEvent): void {
-  const flags = e.num('dns_flags') ?? 0;
+/** What a message (with these flags) says, into its transaction's record. */
+function fill(r: DnsRecord, e: AppEvent, flags: number): void {
   r.query ??= e.text('query');
   r.qclass ??= e.num('qclass');
   r.qclass_name ??= r.qclass === 1 ? 'C_INTERNET' : r.qclass === undefined ? undefined : `qclass-${r.qclass}`;
@@ -75,44 +75,54 @@ function fill(r: DnsRecord, e: AppEvent): void {
   r.rejected = rcode !== 0 && values.length === 0;
 }
 
-export class DnsTracker implements Tracker {
-  private readonly open = new Map<string, Map<number, DnsRecord>>();
+/** A query waiting for its response, and when it was sent (µs). */
+interface Pending {
+  record: DnsRecord;
+  us: number;
+}
 
-  handles(type: EventType): boolean {
-    return type === 'DNS';
-  }
+export class DnsTracker implements Tracker {
+  readonly types: readonly EventType[] = ['DNS'];
+  /** Queries waiting for their response, by connection and transaction id. */
+  private readonly open = new Map<string, Map<number, Pending>>();
 
   event(e: AppEvent, out: RecordSink): void {
-    const uid = e.uid;
     const id = e.num('dns_id') ?? 0;
-    const isResponse = ((e.num('dns_flags') ?? 0) & 0x8000) !== 0;
-    const pending = this.open.get(uid) ?? new Map<number, DnsRecord>();
-    if (!isResponse) {
-      if (pending.size >= MAX_OUTSTANDING) {
+    const flags = e.num('dns_flags') ?? 0;
+    let pending = this.open.get(e.uid);
+    if ((flags & 0x8000) === 0) { // a query
+      if (!pending) {
+        pending = new Map();
+        this.open.set(e.uid, pending);
+      } else if (pending.size >= MAX_OUTSTANDING) {
         const [oldest] = pending.keys();
-        out.push(pending.get(oldest)!);
+        out.push(pending.get(oldest)!.record);
         pending.delete(oldest);
       }
       const r = record(e, id);
-      fill(r, e);
-      pending.set(id, r);
-      this.open.set(uid, pending);
+      fill(r, e, flags);
+      pending.set(id, { record: r, us: e.tsUs });
       return;
     }
-    const q = pending.get(id);
-    const r = q ?? record(e, id);
+    const q = pending?.get(id);
+    let r: DnsRecord;
     if (q) {
-      pending.delete(id);
-      r.rtt = (e.tsUs - Math.round(r.ts * 1e6)) / 1e6;
+      pending!.delete(id);
+      if (pending!.size === 0) this.open.delete(e.uid);
+      r = q.record;
+      r.rtt = (e.tsUs - q.us) / 1e6;
+    } else {
+      r = record(e, id);
     }
-    fill(r, e);
+    fill(r, e, flags);
     out.push(r);
-    if (pending.size === 0) this.open.delete(uid);
   }
 
   close(uid: string, out: RecordSink): void {
-    for (const r of this.open.get(uid)?.values() ?? []) out.push(r);
+    const pending = this.open.get(uid);
+    if (!pending) return;
     this.open.delete(uid);
+    for (const q of pending.values()) out.push(q.record);
   }
 }
 

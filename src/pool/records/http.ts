@@ -45,9 +45,9 @@ export interface HttpTransaction {
 /** Outstanding transactions kept per connection (pipelining deeper than this is unusual). */
 const MAX_OUTSTANDING = 64;
 
-const HTTP_EVENTS = new Set<EventType>(['HTTP_REQUEST', 'HTTP_RESPONSE', 'HTTP_BODY_DATA', 'HTTP_BODY_END']);
-
 export class HttpTracker implements Tracker {
+  readonly types: readonly EventType[] = ['HTTP_REQUEST', 'HTTP_RESPONSE', 'HTTP_BODY_DATA', 'HTTP_BODY_END'];
+  /** Transactions in progress, by connection, oldest first. */
   private readonly open = new Map<string, HttpTransaction[]>();
   /** host_kind by the core's value of the host_kind field (assembly/http.ts HOST_*). */
   private readonly hostKinds: Record<number, HttpRecord['host_kind']>;
@@ -62,32 +62,19 @@ export class HttpTracker implements Tracker {
     };
   }
 
-  handles(type: EventType): boolean {
-    return HTTP_EVENTS.has(type);
-  }
-
   event(e: AppEvent, out: RecordSink): void {
-    for (const tx of this.step(e)) write(tx, out);
-  }
-
-  close(uid: string, out: RecordSink): void {
-    const queue = this.open.get(uid) ?? [];
-    this.open.delete(uid);
-    for (const tx of queue) write(tx, out);
-  }
-
-  /** Feed one HTTP event; returns the transactions it completed. */
-  private step(e: AppEvent): HttpTransaction[] {
-    const key = e.uid;
-    const queue = this.open.get(key) ?? [];
-    const done: HttpTransaction[] = [];
-    const depth = e.num('trans_depth') ?? 0;
-    switch (e.type) {
-      case 'HTTP_REQUEST': {
-        if (queue.length >= MAX_OUTSTANDING) done.push(queue.shift()!);
-        queue.push({ record: request(e, this.hostKinds[e.num('host_kind') ?? this.hostMissing]), responded: false, requestBody: [], responseBody: [] });
-        break;
+    const queue = this.open.get(e.uid);
+    if (e.type === 'HTTP_REQUEST') {
+      const tx = { record: request(e, this.hostKinds[e.num('host_kind') ?? this.hostMissing]), responded: false, requestBody: [], responseBody: [] };
+      if (!queue) this.open.set(e.uid, [tx]);
+      else {
+        if (queue.length >= MAX_OUTSTANDING) write(queue.shift()!, out);
+        queue.push(tx);
       }
+      return;
+    }
+    if (!queue) return;
+    switch (e.type) {
       case 'HTTP_RESPONSE': {
         const status = e.num('status') ?? 0;
         const tx = queue.find((t) => !t.responded);
@@ -105,6 +92,7 @@ export class HttpTracker implements Tracker {
         break;
       }
       case 'HTTP_BODY_DATA': {
+        const depth = e.num('trans_depth') ?? 0;
         const tx = e.fromOrig ? queue.find((t) => t.record.trans_depth === depth) : queue.find((t) => t.responded);
         const body = e.bytes('body');
         // a copy: the event's bytes are gone once the batch is done, the transaction may not be
@@ -114,22 +102,27 @@ export class HttpTracker implements Tracker {
       case 'HTTP_BODY_END': {
         const len = e.num('body_len') ?? 0;
         if (e.fromOrig) {
+          const depth = e.num('trans_depth') ?? 0;
           const tx = queue.find((t) => t.record.trans_depth === depth);
           if (tx) tx.record.request_body_len = len;
-        } else {
-          const i = queue.findIndex((t) => t.responded);
-          if (i >= 0) {
-            const [tx] = queue.splice(i, 1);
-            tx.record.response_body_len = len;
-            done.push(tx);
-          }
+          break;
         }
+        const i = queue.findIndex((t) => t.responded);
+        if (i < 0) break;
+        const [tx] = queue.splice(i, 1);
+        tx.record.response_body_len = len;
+        write(tx, out);
+        if (queue.length === 0) this.open.delete(e.uid);
         break;
       }
     }
-    if (queue.length > 0) this.open.set(key, queue);
-    else this.open.delete(key);
-    return done;
+  }
+
+  close(uid: string, out: RecordSink): void {
+    const queue = this.open.get(uid);
+    if (!queue) return;
+    this.open.delete(uid);
+    for (const tx of queue) write(tx, out);
   }
 }
 

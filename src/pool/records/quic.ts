@@ -25,9 +25,7 @@ export class QuicTracker implements Tracker {
 
   constructor(private readonly parseHello: HelloParser) {}
 
-  handles(type: EventType): boolean {
-    return type === 'QUIC_INITIAL';
-  }
+  readonly types: readonly EventType[] = ['QUIC_INITIAL'];
 
   event(e: AppEvent, out: RecordSink): void {
     const uid = e.uid;

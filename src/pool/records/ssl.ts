@@ -35,7 +35,6 @@ export interface SslRecord extends RecordIds {
   transport?: 'quic';
 }
 
-const TLS_EVENTS = new Set<EventType>(['TLS_CLIENT_HELLO', 'TLS_SERVER_HELLO', 'TLS_CERTIFICATE']);
 
 /** Zeek's SSL::version_strings. */
 export function versionName(v: number): string {
@@ -134,11 +133,9 @@ export function newSslRecord(e: AppEvent): SslRecord {
 }
 
 export class SslTracker implements Tracker {
+  readonly types: readonly EventType[] = ['TLS_CLIENT_HELLO', 'TLS_SERVER_HELLO', 'TLS_CERTIFICATE'];
   private readonly open = new Map<string, SslRecord>();
 
-  handles(type: EventType): boolean {
-    return TLS_EVENTS.has(type);
-  }
 
   event(e: AppEvent, out: RecordSink): void {
     if (e.proto !== PROTO_TCP) return;
