@@ -145,6 +145,16 @@ describe('MCP over HTTP', () => {
     expect(r).toMatchObject({ transport: 'http+sse', http_method: 'GET', uri: '/sse' });
   });
 
+  it('only the record kinds asked for are made', () => {
+    const file = writeFrames(conversation(C, [
+      client(json({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, 'Mcp-Session-Id: s1\r\n')), server(reply({ jsonrpc: '2.0', id: 1, result: { tools: [] } })),
+    ], 1e12));
+    const paths = (kinds: string[]) => shardRecords(file, {}, 1, new Set(kinds)).logs.map((r) => r._path).sort();
+    expect([paths(['http', 'mcp']), paths(['http']), paths(['mcp']), paths(['dns'])]).toEqual([
+      ['conn', 'http', 'mcp'], ['conn', 'http'], ['conn', 'mcp'], ['conn'],
+    ]);
+  });
+
   it('JSON that is not JSON-RPC, or JSON-RPC that is not MCP, is not MCP', () => {
     const ls = logs([
       client(json({ query: 'hello' })), server(reply({ ok: true })),

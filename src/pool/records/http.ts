@@ -46,7 +46,8 @@ export interface HttpTransaction {
 const MAX_OUTSTANDING = 64;
 
 export class HttpTracker implements Tracker {
-  readonly types: readonly EventType[] = ['HTTP_REQUEST', 'HTTP_RESPONSE', 'HTTP_BODY_DATA', 'HTTP_BODY_END'];
+  /** Body data only when mcp records are made: it is kept for them alone. */
+  readonly types: readonly EventType[];
   /** Transactions in progress, by connection, oldest first. */
   private readonly open = new Map<string, HttpTransaction[]>();
   /** host_kind by the core's value of the host_kind field (assembly/http.ts HOST_*). */
@@ -54,7 +55,9 @@ export class HttpTracker implements Tracker {
   /** The value that says there is no Host, as for a request without the field. */
   private readonly hostMissing: number;
 
-  constructor(core: WasmCore) {
+  /** Which records a finished transaction gives: its http record, its mcp record if it carried MCP. */
+  constructor(core: WasmCore, private readonly http = true, private readonly mcp = true) {
+    this.types = mcp ? ['HTTP_REQUEST', 'HTTP_RESPONSE', 'HTTP_BODY_DATA', 'HTTP_BODY_END'] : ['HTTP_REQUEST', 'HTTP_RESPONSE', 'HTTP_BODY_END'];
     this.hostMissing = core.constant('HOST_MISSING');
     this.hostKinds = {
       [core.constant('HOST_NAME')]: 'name', [core.constant('HOST_IPV4')]: 'ip', [core.constant('HOST_IPV6')]: 'ip',
@@ -68,7 +71,7 @@ export class HttpTracker implements Tracker {
       const tx = { record: request(e, this.hostKinds[e.num('host_kind') ?? this.hostMissing]), responded: false, requestBody: [], responseBody: [] };
       if (!queue) this.open.set(e.uid, [tx]);
       else {
-        if (queue.length >= MAX_OUTSTANDING) write(queue.shift()!, out);
+        if (queue.length >= MAX_OUTSTANDING) this.write(queue.shift()!, out);
         queue.push(tx);
       }
       return;
@@ -111,7 +114,7 @@ export class HttpTracker implements Tracker {
         if (i < 0) break;
         const [tx] = queue.splice(i, 1);
         tx.record.response_body_len = len;
-        write(tx, out);
+        this.write(tx, out);
         if (queue.length === 0) this.open.delete(e.uid);
         break;
       }
@@ -122,15 +125,15 @@ export class HttpTracker implements Tracker {
     const queue = this.open.get(uid);
     if (!queue) return;
     this.open.delete(uid);
-    for (const tx of queue) write(tx, out);
+    for (const tx of queue) this.write(tx, out);
   }
-}
 
-/** A finished transaction: its http record, and an mcp record when it carried MCP. */
-function write(tx: HttpTransaction, out: RecordSink): void {
-  out.push(tx.record);
-  const mcp = mcpRecord(tx);
-  if (mcp) out.push(mcp);
+  /** A finished transaction: its http record, and an mcp record when it carried MCP. */
+  private write(tx: HttpTransaction, out: RecordSink): void {
+    if (this.http) out.push(tx.record);
+    const mcp = this.mcp ? mcpRecord(tx) : undefined;
+    if (mcp) out.push(mcp);
+  }
 }
 
 function request(e: AppEvent, hostKind: HttpRecord['host_kind']): HttpRecord {
