@@ -15,6 +15,7 @@ import { outputInit, outputRoom, outputPtr as outPtr, outputCount as outCount, o
 import { eventsInit, eventsPtr as evPtr, eventsUsed as evUsed, eventsClear as evClear, FIELD_NAMES, Fld } from "./events";
 import * as E from "./events";
 import * as H from "./http";
+import * as A from "./app";
 import { streamsInit } from "./stream";
 import { dnsInit } from "./dns";
 import { tlsInit, tlsScratch, tlsClientHelloAt } from "./tls";
@@ -316,3 +317,9 @@ export const HOST_NAME = <i32>H.HOST_NAME;
 export const HOST_IPV4 = <i32>H.HOST_IPV4;
 export const HOST_IPV6 = <i32>H.HOST_IPV6;
 export const HOST_MISSING = <i32>H.HOST_MISSING;
+
+// The application protocol a connection spoke (FL_APP_PROTO, app.ts)
+export const APP_HTTP = <i32>A.APP_HTTP;
+export const APP_TLS = <i32>A.APP_TLS;
+export const APP_DNS = <i32>A.APP_DNS;
+export const APP_QUIC = <i32>A.APP_QUIC;

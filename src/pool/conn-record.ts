@@ -29,8 +29,6 @@ export interface ConnRecord extends RecordIds {
 const INACTIVE = 0, SYN_SENT = 1, SYN_ACK_SENT = 2, PARTIAL = 3, ESTABLISHED = 4, CLOSED = 5, RESET = 6;
 const PROTO_NAMES: Record<number, ConnRecord['proto']> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmp' };
 const TUNNEL_SERVICE: Record<number, string> = { 1: 'vxlan', 2: 'geneve' };
-/** The application protocol a connection spoke (assembly/app.ts APP_*), by Zeek's service names. */
-const APP_SERVICE: Record<number, string> = { 1: 'http', 2: 'ssl', 3: 'dns', 4: 'quic' };
 
 export function connState(proto: number, os: number, rs: number, history: string, origSize: number, respSize: number): string {
   if (proto === 17) {
@@ -59,6 +57,8 @@ export function connState(proto: number, os: number, rs: number, history: string
 /** Reads flow records laid out as the core's flow.ts says. */
 export class ConnReader {
   private readonly o: Record<string, number>;
+  /** The application protocol a connection spoke (the core's APP_*), by Zeek's service names. */
+  private readonly services: Record<number, string>;
 
   constructor(private readonly core: WasmCore) {
     const names = ['FLOW_SIZE', 'FL_ORIG', 'FL_RESP', 'FL_OPORT', 'FL_RPORT', 'FL_PROTO', 'FL_FLAGS', 'FL_VNI',
@@ -66,6 +66,10 @@ export class ConnReader {
       'FL_TUN_KIND', 'FL_EP_ORIG', 'FL_EP_RESP', 'EP_PKTS', 'EP_IP_BYTES', 'EP_BYTES', 'EP_STATE', 'FLF_TUNNEL',
       'FLF_PARENT1', 'FLF_PARENT2', 'FL_APP_PROTO'];
     this.o = Object.fromEntries(names.map((n) => [n, core.constant(n)]));
+    this.services = {
+      [core.constant('APP_HTTP')]: 'http', [core.constant('APP_TLS')]: 'ssl', [core.constant('APP_DNS')]: 'dns',
+      [core.constant('APP_QUIC')]: 'quic',
+    };
   }
 
   /** The records now in the output region. */
@@ -109,7 +113,7 @@ export class ConnReader {
       'id.resp_h': formatAddress(m, p + o.FL_RESP),
       'id.resp_p': dv.getUint16(p + o.FL_RPORT, true),
       proto: PROTO_NAMES[proto] ?? 'icmp',
-      service: isTunnel ? TUNNEL_SERVICE[m[p + o.FL_TUN_KIND]] : APP_SERVICE[m[p + o.FL_APP_PROTO]],
+      service: isTunnel ? TUNNEL_SERVICE[m[p + o.FL_TUN_KIND]] : this.services[m[p + o.FL_APP_PROTO]],
       duration: timed ? durationUs / 1e6 : undefined,
       orig_bytes: timed ? origSize : undefined,
       resp_bytes: timed ? respSize : undefined,
