@@ -68,7 +68,8 @@ export class HttpTracker implements Tracker {
   event(e: AppEvent, out: RecordSink): void {
     const queue = this.open.get(e.uid);
     if (e.type === 'HTTP_REQUEST') {
-      const tx = { record: request(e, this.hostKinds[e.num('host_kind') ?? this.hostMissing]), responded: false, requestBody: [], responseBody: [] };
+      const record = request(e, this.hostKinds[e.num('host_kind') ?? this.hostMissing]);
+      const tx: HttpTransaction = { record, responded: false, requestBody: [], responseBody: [] };
       if (!queue) this.open.set(e.uid, [tx]);
       else {
         if (queue.length >= MAX_OUTSTANDING) this.write(queue.shift()!, out);
