@@ -15,7 +15,6 @@ import { be16, be32 } from "./bytes";
 import { Ctr, count } from "./counters";
 import { Ev, Fld, evBegin, evBytes, evU32, evEnd } from "./events";
 import { PARSER_DONE } from "./app";
-import { streamWindow } from "./stream";
 
 @inline const HDR: u32 = 12;
 @inline const MAX_JUMPS: u32 = 16;
@@ -85,7 +84,7 @@ function malformed(): bool {
 }
 
 /** Parse one DNS message and emit its event. */
-export function dnsMessage(f: usize, fromOrig: bool, m: usize, len: u32, ts: u64, overTcp: bool): void {
+export function dnsMessage(f: usize, fromOrig: bool, m: usize, len: u32, ts: u64): void {
   count(Ctr.DNS_MESSAGES);
   if (len < HDR) {
     count(Ctr.DNS_MALFORMED);
@@ -93,11 +92,9 @@ export function dnsMessage(f: usize, fromOrig: bool, m: usize, len: u32, ts: u64
   }
   const qd = be16(m + 4);
   const an = be16(m + 6);
-  if (!evBegin(Ev.DNS, f, ts, fromOrig)) return;
+  evBegin(Ev.DNS, f, ts, fromOrig);
   evU32(Fld.DNS_ID, be16(m));
   evU32(Fld.DNS_FLAGS, be16(m + 2));
-  evU32(Fld.RCODE, be16(m + 2) & 0xf);
-  if (overTcp) evU32(Fld.DNS_TCP, 1);
   let pos = HDR;
   for (let q: u32 = 0; q < qd; q++) {
     if (!readName(m, len, pos) || nameEnd + 4 > len) break;
@@ -142,12 +139,8 @@ export function dnsTcpStream(f: usize, fromOrig: bool, data: usize, len: u32, ts
   let pos: u32 = 0;
   while (pos + 2 <= len) {
     const n = be16(data + pos);
-    if (n + 2 > streamWindow()) {
-      count(Ctr.DNS_MALFORMED); // cannot be held whole
-      return PARSER_DONE;
-    }
     if (pos + 2 + n > len) break;
-    dnsMessage(f, fromOrig, data + pos + 2, n, ts, true);
+    dnsMessage(f, fromOrig, data + pos + 2, n, ts);
     pos += 2 + n;
   }
   return pos;

@@ -9,7 +9,9 @@
 //   fields: u8 field id (Fld), u8 kind (K_*), u16 length, then `length` bytes
 //
 // Field ids and their names are listed once here (FIELD_NAMES), and read by the host through
-// exported functions, never retyped. A field that would not fit is dropped and counted.
+// exported functions; the layout (EVH_*, FE_*), the event types, flags and kinds through the
+// constants assembly/index.ts exports: never retyped. A field that would not fit is dropped and
+// counted.
 
 import { Ctr, count } from "./counters";
 import { copy16 } from "./bytes";
@@ -28,6 +30,26 @@ export const enum Ev {
   DATA_BURST = 10,
 }
 
+// Header offsets
+@inline export const EVH_SIZE: usize = 0;   // u32 bytes, header and fields
+@inline export const EVH_TYPE: usize = 4;   // u16 Ev
+@inline export const EVH_FLAGS: usize = 6;  // u16 EVF_*
+@inline export const EVH_UID: usize = 8;    // u64 the flow's uid hash
+@inline export const EVH_TS: usize = 16;    // u64 capture time, ns since the epoch
+@inline export const EVH_ORIG: usize = 24;  // 16 bytes
+@inline export const EVH_RESP: usize = 40;  // 16 bytes
+@inline export const EVH_OPORT: usize = 56; // u16
+@inline export const EVH_RPORT: usize = 58; // u16
+@inline export const EVH_PROTO: usize = 60; // u8 IP protocol
+@inline export const EVH_VNI: usize = 61;   // u24, little-endian (with EVF_TUNNELLED)
+@inline export const EVH_BYTES: usize = 64;
+
+// Field entry offsets
+@inline export const FE_ID: usize = 0;      // u8 Fld
+@inline export const FE_KIND: usize = 1;    // u8 K_*
+@inline export const FE_LEN: usize = 2;     // u16 bytes of value
+@inline export const FE_BYTES: usize = 4;   // then the value
+
 // Kinds of field values
 export const K_BYTES: u8 = 0;  // raw bytes (text is left as the wire had it)
 export const K_U32: u8 = 1;
@@ -40,13 +62,13 @@ export const EVF_TUNNELLED: u16 = 2; // the connection came through a tunnel (VX
 
 export const enum Fld {
   // HTTP
-  METHOD, URI, VERSION, HOST, HOST_KIND, USER_AGENT, CONTENT_TYPE, CONTENT_LENGTH, BODY_LEN, BODY,
-  STATUS, REASON, TRANS_DEPTH, REFERRER, MCP_SESSION_ID, MCP_PROTOCOL_VERSION, MCP_METHOD, ACCEPT,
+  METHOD, URI, VERSION, HOST, HOST_KIND, USER_AGENT, CONTENT_TYPE, BODY_LEN, BODY,
+  STATUS, REASON, TRANS_DEPTH, REFERRER, MCP_SESSION_ID, MCP_PROTOCOL_VERSION, MCP_METHOD,
   // TLS
-  RECORD_VERSION, HANDSHAKE_VERSION, SNI, ALPN, CIPHERS, EXTENSIONS, GROUPS, POINT_FORMATS, SIG_ALGS,
-  SUPPORTED_VERSIONS, CIPHER, SELECTED_VERSION, CERT, SESSION_ID_LEN,
+  HANDSHAKE_VERSION, SNI, ALPN, CIPHERS, EXTENSIONS, GROUPS, POINT_FORMATS, SIG_ALGS,
+  SUPPORTED_VERSIONS, CIPHER, SELECTED_VERSION, CERT,
   // DNS
-  DNS_ID, DNS_FLAGS, QUERY, QTYPE, QCLASS, RCODE, ANSWER, ANSWER_TYPE, TTL, DNS_TCP,
+  DNS_ID, DNS_FLAGS, QUERY, QTYPE, QCLASS, ANSWER, ANSWER_TYPE, TTL,
   // QUIC
   PACKET,
   // HTTP (MCP, 2026 revision)
@@ -55,19 +77,22 @@ export const enum Fld {
 }
 
 export const FIELD_NAMES: string[] = [
-  "method", "uri", "version", "host", "host_kind", "user_agent", "content_type", "content_length", "body_len", "body",
-  "status", "reason", "trans_depth", "referrer", "mcp_session_id", "mcp_protocol_version", "mcp_method", "accept",
-  "record_version", "handshake_version", "sni", "alpn", "ciphers", "extensions", "groups", "point_formats", "sig_algs",
-  "supported_versions", "cipher", "selected_version", "cert", "session_id_len",
-  "dns_id", "dns_flags", "query", "qtype", "qclass", "rcode", "answer", "answer_type", "ttl", "dns_tcp",
+  "method", "uri", "version", "host", "host_kind", "user_agent", "content_type", "body_len", "body",
+  "status", "reason", "trans_depth", "referrer", "mcp_session_id", "mcp_protocol_version", "mcp_method",
+  "handshake_version", "sni", "alpn", "ciphers", "extensions", "groups", "point_formats", "sig_algs",
+  "supported_versions", "cipher", "selected_version", "cert",
+  "dns_id", "dns_flags", "query", "qtype", "qclass", "answer", "answer_type", "ttl",
   "packet",
   "mcp_name",
 ];
 
 @inline const CAP: u32 = 4 << 20;
-/** Room kept free when a packet starts: enough for everything one packet can produce. */
+/**
+ * Room kept free when a packet starts: more than a packet usually produces, but not a bound. A
+ * segment, or a stream window drained at once, of small pipelined messages can give several
+ * times its size in events; what does not fit is dropped and counted, the parsers go on.
+ */
 @inline export const EV_RESERVE: u32 = 256 << 10;
-@inline const HDR: u32 = 64;
 
 let base: usize = 0;
 let used: u32 = 0;
@@ -82,33 +107,37 @@ export function eventsInit(): void {
   return CAP - used;
 }
 
-/** Start a record about flow record f; false (counted) when the region is too full. */
+/**
+ * Start a record about flow record f; false (counted) when the region is too full, and then the
+ * field calls and evEnd do nothing: a parser calls them all the same and goes on parsing.
+ */
 export function evBegin(type: Ev, f: usize, tsNs: u64, fromOrig: bool): bool {
-  if (CAP - used < HDR + 64) {
+  if (CAP - used < <u32>EVH_BYTES + 64) {
     count(Ctr.APP_EVENTS_DROPPED);
     writing = false;
     return false;
   }
   open = used;
   const p = base + <usize>used;
-  store<u16>(p, <u16>type, 4);
+  store<u16>(p + EVH_TYPE, <u16>type);
   const tunnelled = (load<u8>(f + FL_FLAGS) & FLF_PARENT1) != 0;
-  store<u16>(p, (fromOrig ? EVF_ORIG : 0) | (tunnelled ? EVF_TUNNELLED : 0), 6);
-  store<u64>(p, load<u64>(f + FL_UID), 8);
-  store<u64>(p, tsNs, 16);
-  copy16(p + 24, f + FL_ORIG);
-  copy16(p + 40, f + FL_RESP);
-  store<u16>(p, load<u16>(f + FL_OPORT), 56);
-  store<u16>(p, load<u16>(f + FL_RPORT), 58);
-  store<u32>(p, <u32>load<u8>(f + FL_PROTO) | (load<u32>(f + FL_VNI) << 8), 60);
-  used += HDR;
+  store<u16>(p + EVH_FLAGS, (fromOrig ? EVF_ORIG : 0) | (tunnelled ? EVF_TUNNELLED : 0));
+  store<u64>(p + EVH_UID, load<u64>(f + FL_UID));
+  store<u64>(p + EVH_TS, tsNs);
+  copy16(p + EVH_ORIG, f + FL_ORIG);
+  copy16(p + EVH_RESP, f + FL_RESP);
+  store<u16>(p + EVH_OPORT, load<u16>(f + FL_OPORT));
+  store<u16>(p + EVH_RPORT, load<u16>(f + FL_RPORT));
+  // the protocol and the VNI after it, in one store
+  store<u32>(p + EVH_PROTO, <u32>load<u8>(f + FL_PROTO) | (load<u32>(f + FL_VNI) << 8));
+  used += <u32>EVH_BYTES;
   writing = true;
   return true;
 }
 
 @inline function room(n: u32): bool {
   if (!writing) return false;
-  if (CAP - used < n + 4) {
+  if (CAP - used < n + <u32>FE_BYTES) {
     count(Ctr.APP_FIELDS_DROPPED);
     return false;
   }
@@ -117,11 +146,11 @@ export function evBegin(type: Ev, f: usize, tsNs: u64, fromOrig: bool): bool {
 
 @inline function fieldHeader(f: Fld, kind: u8, len: u32): usize {
   const p = base + <usize>used;
-  store<u8>(p, <u8>f);
-  store<u8>(p, kind, 1);
-  store<u16>(p, <u16>len, 2);
-  used += 4 + len;
-  return p + 4;
+  store<u8>(p + FE_ID, <u8>f);
+  store<u8>(p + FE_KIND, kind);
+  store<u16>(p + FE_LEN, <u16>len);
+  used += <u32>FE_BYTES + len;
+  return p + FE_BYTES;
 }
 
 /** Bytes (at most 65535; longer values are cut and counted). */
@@ -162,7 +191,7 @@ export function evU8sAsU16s(f: Fld, ptr: usize, n: u32): void {
 /** Close the record. */
 export function evEnd(): void {
   if (!writing) return;
-  store<u32>(base + <usize>open, used - open);
+  store<u32>(base + <usize>open + EVH_SIZE, used - open);
   writing = false;
 }
 

@@ -1,7 +1,7 @@
 // HTTP/1.x (RFC 9112): requests and responses parsed from the in-order stream, resumable across
 // segments, pipelining and keep-alive included. Each message gives an event at the end of its
-// header block (method, URI, Host and what kind of host it names, user agent, content type and
-// length, the MCP headers; or status and reason), then its body is skipped by length, by chunks
+// header block (method, URI, Host and what kind of host it names, user agent, content type, the
+// MCP headers; or status and reason), then its body is skipped by length, by chunks
 // or until the connection closes, and an end event reports the body's length. JSON and
 // event-stream bodies (what MCP speaks) are also passed on, their first BODY_CAPTURE bytes.
 // Responses follow the request order: a response to HEAD, a 1xx, 204 or 304 has no body; a
@@ -11,7 +11,6 @@ import { Ctr, count } from "./counters";
 import { Ev, Fld, evBegin, evBytes, evU32, evU64, evEnd } from "./events";
 import { FL_APP_STATE } from "./flow";
 import { PARSER_DONE } from "./app";
-import { streamWindow } from "./stream";
 
 // Parser state, per direction (the flow's DIR_STATE area)
 @inline const HS_MODE: usize = 0;      // u8 M_*
@@ -39,7 +38,7 @@ import { streamWindow } from "./stream";
 @inline const MAX_HEADERS: u32 = 128;
 @inline const BODY_CAPTURE: u32 = 4096;
 
-// Host kinds (Fld.HOST_KIND)
+// Host kinds (Fld.HOST_KIND; a request without a Host header has none: the host reads HOST_MISSING)
 export const HOST_NAME: u32 = 0;
 export const HOST_IPV4: u32 = 1;
 export const HOST_IPV6: u32 = 2;
@@ -190,8 +189,10 @@ function message(f: usize, fromOrig: bool, data: usize, start: u32, end: u32, st
   let status: i64 = 0;
   let isHead = false, isConnect = false;
   const depth = load<u32>(st + HS_DEPTH) + 1;
+  // With the events region full the event is dropped (counted) and its fields go nowhere, but
+  // the message is still parsed: the body mode and the request queue must stay in step.
   if (fromOrig) {
-    if (!evBegin(Ev.HTTP_REQUEST, f, ts, true)) return;
+    evBegin(Ev.HTTP_REQUEST, f, ts, true);
     evBytes(Fld.METHOD, p0, sp1);
     isHead = is(p0, sp1, "head");
     isConnect = is(p0, sp1, "connect");
@@ -200,7 +201,7 @@ function message(f: usize, fromOrig: bool, data: usize, start: u32, end: u32, st
     count(Ctr.HTTP_REQUESTS);
   } else {
     status = decimal(p0 + sp1 + 1, (sp2 <= first ? sp2 : first) - sp1 - 1);
-    if (!evBegin(Ev.HTTP_RESPONSE, f, ts, false)) return;
+    evBegin(Ev.HTTP_RESPONSE, f, ts, false);
     evBytes(Fld.VERSION, p0 + 5, 3);
     evU32(Fld.STATUS, <u32>status);
     if (sp2 < first) evBytes(Fld.REASON, p0 + sp2 + 1, first - sp2 - 1);
@@ -208,7 +209,7 @@ function message(f: usize, fromOrig: bool, data: usize, start: u32, end: u32, st
   }
   // headers
   let contentLength: i64 = -1;
-  let chunked = false, capture = false, host = false;
+  let chunked = false, capture = false;
   let q = <usize>lf + 1;
   let n: u32 = 0;
   while (q < pEnd) {
@@ -228,18 +229,14 @@ function message(f: usize, fromOrig: bool, data: usize, start: u32, end: u32, st
       if (is(q, colon, "host")) {
         evBytes(Fld.HOST, v, vl);
         evU32(Fld.HOST_KIND, hostKind(v, vl));
-        host = true;
       } else if (is(q, colon, "user-agent")) evBytes(Fld.USER_AGENT, v, vl);
       else if (is(q, colon, "content-type")) {
         evBytes(Fld.CONTENT_TYPE, v, vl);
         capture = startsWith(v, vl, "application/json") || startsWith(v, vl, "text/event-stream");
-      } else if (is(q, colon, "content-length")) {
-        contentLength = decimal(v, vl);
-        if (contentLength >= 0) evU64(Fld.CONTENT_LENGTH, <u64>contentLength);
-      } else if (is(q, colon, "transfer-encoding")) {
+      } else if (is(q, colon, "content-length")) contentLength = decimal(v, vl);
+      else if (is(q, colon, "transfer-encoding")) {
         chunked = vl >= 7 && is(v + vl - 7, 7, "chunked");
       } else if (is(q, colon, "referer")) evBytes(Fld.REFERRER, v, vl);
-      else if (is(q, colon, "accept")) evBytes(Fld.ACCEPT, v, vl);
       else if (is(q, colon, "mcp-session-id")) evBytes(Fld.MCP_SESSION_ID, v, vl);
       else if (is(q, colon, "mcp-protocol-version")) evBytes(Fld.MCP_PROTOCOL_VERSION, v, vl);
       else if (is(q, colon, "mcp-method")) evBytes(Fld.MCP_METHOD, v, vl);
@@ -247,7 +244,6 @@ function message(f: usize, fromOrig: bool, data: usize, start: u32, end: u32, st
     }
     q = <usize>e + 1;
   }
-  if (fromOrig && !host) evU32(Fld.HOST_KIND, HOST_MISSING);
 
   // body mode, and the request queue that tells responses what they answer
   let mode = M_START;
@@ -297,7 +293,7 @@ function bodyBytes(f: usize, fromOrig: bool, st: usize, p: usize, n: u32, ts: u6
   const done = load<u32>(st + HS_CAPTURED);
   if (done >= BODY_CAPTURE || n == 0) return;
   const take = n < BODY_CAPTURE - done ? n : BODY_CAPTURE - done;
-  if (!evBegin(Ev.HTTP_BODY_DATA, f, ts, fromOrig)) return;
+  evBegin(Ev.HTTP_BODY_DATA, f, ts, fromOrig);
   evU32(Fld.TRANS_DEPTH, load<u32>(st + HS_DEPTH));
   evBytes(Fld.BODY, p, take);
   evEnd();
@@ -306,7 +302,7 @@ function bodyBytes(f: usize, fromOrig: bool, st: usize, p: usize, n: u32, ts: u6
 
 /** The end of a message, body or not: its body length, which also closes it for the host. */
 function bodyEnd(f: usize, fromOrig: bool, st: usize, ts: u64): void {
-  if (!evBegin(Ev.HTTP_BODY_END, f, ts, fromOrig)) return;
+  evBegin(Ev.HTTP_BODY_END, f, ts, fromOrig);
   evU32(Fld.TRANS_DEPTH, load<u32>(st + HS_DEPTH));
   evU64(Fld.BODY_LEN, load<u64>(st + HS_BODY_LEN));
   evEnd();
@@ -340,8 +336,8 @@ export function httpStream(f: usize, fromOrig: bool, data: usize, to: u32, st: u
       if (pos >= to) return pos;
       const he = headersEnd(data, pos, pos + load<u32>(st + HS_SCAN), to);
       if (he < 0) {
-        if (final || to - pos >= streamWindow()) {
-          count(Ctr.HTTP_INCOMPLETE); // cut off, or a header block larger than the stream window
+        if (final) {
+          count(Ctr.HTTP_INCOMPLETE); // cut off
           return PARSER_DONE;
         }
         store<u32>(st + HS_SCAN, to - pos > 3 ? to - pos - 3 : 0);

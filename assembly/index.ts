@@ -13,6 +13,9 @@ import { serverPortsInit } from "./server-ports";
 import { dedupInit } from "./dedup";
 import { outputInit, outputRoom } from "./output";
 import { eventsInit, FIELD_NAMES, Fld } from "./events";
+import * as E from "./events";
+import * as H from "./http";
+import * as A from "./app";
 import { streamsInit } from "./stream";
 import { dnsInit } from "./dns";
 import { tlsInit, SCRATCH as TLS_SCRATCH } from "./tls";
@@ -218,3 +221,48 @@ export const EP_STATE = <i32>F.EP_STATE;
 export const FLF_TUNNEL = <i32>F.FLF_TUNNEL;
 export const FLF_PARENT1 = <i32>F.FLF_PARENT1;
 export const FLF_PARENT2 = <i32>F.FLF_PARENT2;
+
+// Application event layout (see events.ts): event types, header and field entry offsets, flags,
+// value kinds, and the host kinds of Fld.HOST_KIND (http.ts)
+export const EV_HTTP_REQUEST = <i32>E.Ev.HTTP_REQUEST;
+export const EV_HTTP_RESPONSE = <i32>E.Ev.HTTP_RESPONSE;
+export const EV_TLS_CLIENT_HELLO = <i32>E.Ev.TLS_CLIENT_HELLO;
+export const EV_TLS_SERVER_HELLO = <i32>E.Ev.TLS_SERVER_HELLO;
+export const EV_TLS_CERTIFICATE = <i32>E.Ev.TLS_CERTIFICATE;
+export const EV_DNS = <i32>E.Ev.DNS;
+export const EV_QUIC_INITIAL = <i32>E.Ev.QUIC_INITIAL;
+export const EV_HTTP_BODY_DATA = <i32>E.Ev.HTTP_BODY_DATA;
+export const EV_HTTP_BODY_END = <i32>E.Ev.HTTP_BODY_END;
+export const EV_DATA_BURST = <i32>E.Ev.DATA_BURST;
+export const EVH_SIZE = <i32>E.EVH_SIZE;
+export const EVH_TYPE = <i32>E.EVH_TYPE;
+export const EVH_FLAGS = <i32>E.EVH_FLAGS;
+export const EVH_UID = <i32>E.EVH_UID;
+export const EVH_TS = <i32>E.EVH_TS;
+export const EVH_ORIG = <i32>E.EVH_ORIG;
+export const EVH_RESP = <i32>E.EVH_RESP;
+export const EVH_OPORT = <i32>E.EVH_OPORT;
+export const EVH_RPORT = <i32>E.EVH_RPORT;
+export const EVH_PROTO = <i32>E.EVH_PROTO;
+export const EVH_VNI = <i32>E.EVH_VNI;
+export const EVH_BYTES = <i32>E.EVH_BYTES;
+export const FE_ID = <i32>E.FE_ID;
+export const FE_KIND = <i32>E.FE_KIND;
+export const FE_LEN = <i32>E.FE_LEN;
+export const FE_BYTES = <i32>E.FE_BYTES;
+export const EVF_ORIG = <i32>E.EVF_ORIG;
+export const EVF_TUNNELLED = <i32>E.EVF_TUNNELLED;
+export const K_BYTES = <i32>E.K_BYTES;
+export const K_U32 = <i32>E.K_U32;
+export const K_U64 = <i32>E.K_U64;
+export const K_U16S = <i32>E.K_U16S;
+export const HOST_NAME = <i32>H.HOST_NAME;
+export const HOST_IPV4 = <i32>H.HOST_IPV4;
+export const HOST_IPV6 = <i32>H.HOST_IPV6;
+export const HOST_MISSING = <i32>H.HOST_MISSING;
+
+// The application protocol a connection spoke (FL_APP_PROTO, app.ts)
+export const APP_HTTP = <i32>A.APP_HTTP;
+export const APP_TLS = <i32>A.APP_TLS;
+export const APP_DNS = <i32>A.APP_DNS;
+export const APP_QUIC = <i32>A.APP_QUIC;

@@ -80,22 +80,16 @@ export function streamContig(b: usize): u32 {
 }
 
 /**
- * Hold `len` bytes at ptr that belong `at` bytes past the buffer's start; what falls beyond the
- * window is dropped (counted). Returns false when nothing could be held.
+ * Hold `len` bytes at ptr that belong `at` bytes past the buffer's start, as many of them as fall
+ * inside the window: returns how many that is (the caller decides about the rest), or 0 when
+ * none could be held.
  */
-export function streamHold(b: usize, at: u64, ptr: usize, len: u32): bool {
-  if (at >= <u64>window) {
-    count(Ctr.STREAM_WINDOW_FULL);
-    return false;
-  }
+export function streamHold(b: usize, at: u64, ptr: usize, len: u32): u32 {
+  if (at >= <u64>window) return 0;
   const start = <u32>at;
-  let end = start + len;
-  if (end > window || end < start) {
-    count(Ctr.STREAM_WINDOW_FULL);
-    end = window;
-  }
+  const n = len < window - start ? len : window - start;
   if (start > streamContig(b)) count(Ctr.STREAM_OUT_OF_ORDER);
-  return insert(b, start, end, ptr);
+  return insert(b, start, start + n, ptr) ? n : 0;
 }
 
 /** Drop the first n bytes (the parser consumed them): the rest moves to the front. */

@@ -20,7 +20,8 @@
 // record boundary or a message boundary inside a handshake record (the per-direction state says
 // which). Each call gathers the handshake bytes of the records at hand into a scratch buffer,
 // reads the whole messages among them, and consumes up to the end of the last one; an
-// unfinished message stays unconsumed and comes back with the next bytes. A message that can
+// unfinished message stays unconsumed and comes back with the next bytes, once there are at least
+// as many as the message is long (its handshake bytes alone need that many). A message that can
 // never fit in the stream window is skipped by its length (counted). The client's side stops
 // after its ClientHello; the server's after a TLS 1.3 ServerHello (all that follows is
 // encrypted) or its ServerHelloDone; either at a change_cipher_spec or application data record.
@@ -33,9 +34,9 @@ import { streamWindow } from "./stream";
 
 // Parser state, per direction (the flow's DIR_STATE area)
 @inline const TS_MODE: usize = 0;      // u8 M_STOP once this direction is done (0 until then)
-@inline const TS_REC_VER: usize = 2;   // u16 version of the handshake record the stopping point is in
 @inline const TS_REC_LEFT: usize = 4;  // u32 its bytes after the stopping point (0: at a record header)
 @inline const TS_SKIP: usize = 8;      // u32 handshake bytes still to skip (a message too large)
+@inline const TS_NEED: usize = 12;     // u32 bytes the message at the stopping point needs at least
 
 @inline const M_STOP: u8 = 1;
 
@@ -88,7 +89,6 @@ export function tlsInit(): void {
 @inline const W_MALFORMED: u8 = 2; // a record header that is not TLS
 let wPos: u32 = 0;   // where the walk stopped in the data
 let wLeft: u32 = 0;  // bytes left in the handshake record it stopped in
-let wVer: u32 = 0;   // that record's version
 let wHs: u32 = 0;    // handshake bytes passed
 let wEnd: u8 = W_MORE;
 
@@ -100,7 +100,6 @@ let wEnd: u8 = W_MORE;
 function walk(data: usize, len: u32, st: usize, target: i64): void {
   let pos: u32 = 0;
   let left = load<u32>(st + TS_REC_LEFT);
-  let ver = <u32>load<u16>(st + TS_REC_VER);
   let hs: u32 = 0;
   let end = W_MORE;
   while (true) {
@@ -121,7 +120,6 @@ function walk(data: usize, len: u32, st: usize, target: i64): void {
         pos += RECORD_HDR + rlen;
         continue;
       }
-      ver = be16(data + pos + 1);
       left = rlen;
       pos += RECORD_HDR;
       continue;
@@ -139,32 +137,33 @@ function walk(data: usize, len: u32, st: usize, target: i64): void {
   }
   wPos = pos;
   wLeft = left;
-  wVer = ver;
   wHs = hs;
   wEnd = end;
 }
 
+/**
+ * The end of the vector with a u16 byte count that starts extension data [d, d+len) (count
+ * included), or 0 (counted) when it runs past the data.
+ */
+function vec16End(d: usize, len: u32): u32 {
+  if (len < 2 || be16(d) + 2 > len) {
+    malformed();
+    return 0;
+  }
+  return be16(d) + 2;
+}
+
 /** A list of u16s after a u16 byte count, in extension data [d, d+len). */
 function u16List(fld: Fld, d: usize, len: u32): void {
-  if (len < 2) {
-    malformed();
-    return;
-  }
-  const n = be16(d);
-  if ((n & 1) != 0 || n + 2 > len) {
-    malformed();
-    return;
-  }
-  evU16sBE(fld, d + 2, n >> 1);
+  const end = vec16End(d, len);
+  if (end == 0) return;
+  if ((end & 1) != 0) malformed();
+  else evU16sBE(fld, d + 2, (end - 2) >> 1);
 }
 
 /** server_name: the first host_name. */
 function serverName(d: usize, len: u32): void {
-  if (len < 2 || be16(d) + 2 > len) {
-    malformed();
-    return;
-  }
-  const end = be16(d) + 2;
+  const end = vec16End(d, len);
   let p: u32 = 2;
   while (p + 3 <= end) {
     const n = be16(d + p + 1);
@@ -182,11 +181,7 @@ function serverName(d: usize, len: u32): void {
 
 /** ALPN: one field per protocol name, in order. */
 function alpn(d: usize, len: u32): void {
-  if (len < 2 || be16(d) + 2 > len) {
-    malformed();
-    return;
-  }
-  const end = be16(d) + 2;
+  const end = vec16End(d, len);
   let p: u32 = 2;
   while (p < end) {
     const n = <u32>load<u8>(d + p);
@@ -252,7 +247,7 @@ function extensions(b: usize, off: u32, n: u32, client: bool): void {
 }
 
 /** A ClientHello body [b, b+n) as an event; false (counted) when its fixed part is malformed. */
-function clientHello(f: usize, b: usize, n: u32, recordVersion: i32, ts: u64): bool {
+function clientHello(f: usize, b: usize, n: u32, ts: u64): bool {
   if (n < 35) return malformed();
   const sid = <u32>load<u8>(b + 34);
   let off: u32 = 35 + sid;
@@ -265,10 +260,8 @@ function clientHello(f: usize, b: usize, n: u32, recordVersion: i32, ts: u64): b
   off += 1 + <u32>load<u8>(b + off);
   if (off > n) return malformed();
   count(Ctr.TLS_CLIENT_HELLOS);
-  if (!evBegin(Ev.TLS_CLIENT_HELLO, f, ts, true)) return true;
-  if (recordVersion >= 0) evU32(Fld.RECORD_VERSION, <u32>recordVersion);
+  evBegin(Ev.TLS_CLIENT_HELLO, f, ts, true);
   evU32(Fld.HANDSHAKE_VERSION, be16(b));
-  evU32(Fld.SESSION_ID_LEN, sid);
   evU16sBE(Fld.CIPHERS, ciphers, cipherBytes >> 1);
   extensions(b, off, n, true);
   evEnd();
@@ -280,7 +273,7 @@ function clientHello(f: usize, b: usize, n: u32, recordVersion: i32, ts: u64): b
 @inline const SH_TLS12: i32 = 0;  // certificates may follow in clear
 @inline const SH_TLS13: i32 = 1;  // everything after it is encrypted
 
-function serverHello(f: usize, b: usize, n: u32, recordVersion: u32, ts: u64): i32 {
+function serverHello(f: usize, b: usize, n: u32, ts: u64): i32 {
   if (n < 35) {
     malformed();
     return SH_MALFORMED;
@@ -293,14 +286,11 @@ function serverHello(f: usize, b: usize, n: u32, recordVersion: u32, ts: u64): i
   }
   count(Ctr.TLS_SERVER_HELLOS);
   selected = 0;
-  if (evBegin(Ev.TLS_SERVER_HELLO, f, ts, false)) {
-    evU32(Fld.RECORD_VERSION, recordVersion);
-    evU32(Fld.HANDSHAKE_VERSION, be16(b));
-    evU32(Fld.SESSION_ID_LEN, sid);
-    evU32(Fld.CIPHER, be16(b + off));
-    extensions(b, off + 3, n, false);
-    evEnd();
-  }
+  evBegin(Ev.TLS_SERVER_HELLO, f, ts, false);
+  evU32(Fld.HANDSHAKE_VERSION, be16(b));
+  evU32(Fld.CIPHER, be16(b + off));
+  extensions(b, off + 3, n, false);
+  evEnd();
   const v = selected != 0 ? selected : be16(b);
   return v == 0x0304 || (v >> 8) == 0x7f ? SH_TLS13 : SH_TLS12;
 }
@@ -316,7 +306,7 @@ function certificate(f: usize, b: usize, n: u32, ts: u64): void {
     malformed();
     end = n;
   }
-  if (!evBegin(Ev.TLS_CERTIFICATE, f, ts, false)) return;
+  evBegin(Ev.TLS_CERTIFICATE, f, ts, false);
   let off: u32 = 3;
   while (off + 3 <= end) {
     const len = be24(b + off);
@@ -335,21 +325,17 @@ function certificate(f: usize, b: usize, n: u32, ts: u64): void {
  * One whole handshake message in the scratch buffer at handshake offset `at`; true when this
  * direction has nothing more to say in clear.
  */
-function message(f: usize, fromOrig: bool, at: u32, data: usize, len: u32, st: usize, ts: u64): bool {
+function message(f: usize, fromOrig: bool, at: u32, ts: u64): bool {
   const m = scratch + <usize>at;
   const type = <u32>load<u8>(m);
   const body = m + MSG_HDR;
   const n = be24(m + 1);
   if (fromOrig) {
     if (type != HT_CLIENT_HELLO) return false;
-    walk(data, len, st, <i64>at); // the version of the record the message starts in
-    clientHello(f, body, n, <i32>wVer, ts);
+    clientHello(f, body, n, ts);
     return true;
   }
-  if (type == HT_SERVER_HELLO) {
-    walk(data, len, st, <i64>at);
-    return serverHello(f, body, n, wVer, ts) != SH_TLS12;
-  }
+  if (type == HT_SERVER_HELLO) return serverHello(f, body, n, ts) != SH_TLS12;
   if (type == HT_CERTIFICATE) certificate(f, body, n, ts);
   return type == HT_SERVER_HELLO_DONE;
 }
@@ -357,8 +343,10 @@ function message(f: usize, fromOrig: bool, at: u32, data: usize, len: u32, st: u
 /** Parse the next `len` bytes of one direction; returns how many were taken, or PARSER_DONE. */
 export function tlsStream(f: usize, fromOrig: bool, data: usize, len: u32, st: usize, ts: u64, final: bool): u32 {
   if (load<u8>(st + TS_MODE) == M_STOP) return PARSER_DONE;
+  // the unfinished message it stopped at is not whole in fewer bytes: no walk, no copy until then
+  if (!final && len < load<u32>(st + TS_NEED)) return 0;
   walk(data, len, st, -1);
-  const hsLen = wHs, endPos = wPos, endLeft = wLeft, endVer = wVer, ended = wEnd;
+  const hsLen = wHs, endPos = wPos, endLeft = wLeft, ended = wEnd;
   let p: u32 = 0;
   let skip = load<u32>(st + TS_SKIP);
   if (skip > 0) {
@@ -378,7 +366,7 @@ export function tlsStream(f: usize, fromOrig: bool, data: usize, len: u32, st: u
       }
       break;
     }
-    stop = message(f, fromOrig, p, data, len, st, ts);
+    stop = message(f, fromOrig, p, ts);
     p += total;
   }
   store<u32>(st + TS_SKIP, skip);
@@ -388,16 +376,16 @@ export function tlsStream(f: usize, fromOrig: bool, data: usize, len: u32, st: u
     store<u8>(st + TS_MODE, M_STOP);
     return PARSER_DONE;
   }
-  // stop at the end of the last whole message
-  let consumed = endPos, left = endLeft, ver = endVer;
+  // stop at the end of the last whole message, and note how long the next one is
+  let consumed = endPos, left = endLeft, need: u32 = 0;
   if (p < hsLen) {
     walk(data, len, st, <i64>p);
     consumed = wPos;
     left = wLeft;
-    ver = wVer;
+    if (hsLen - p >= MSG_HDR) need = MSG_HDR + be24(scratch + p + 1);
   }
-  store<u16>(st + TS_REC_VER, <u16>ver);
   store<u32>(st + TS_REC_LEFT, left);
+  store<u32>(st + TS_NEED, need);
   return consumed;
 }
 
@@ -409,13 +397,13 @@ export function tlsScratch(): usize {
 /**
  * A ClientHello handshake message (u8 type 1, u24 length, body) in the first `len` bytes of the
  * scratch buffer, as carried outside a TCP stream (QUIC CRYPTO frames): appends an
- * Ev.TLS_CLIENT_HELLO event whose flow header is all zero (no record version, time 0). False
- * when it is not a whole, well-formed ClientHello (counted), or the events region is full.
+ * Ev.TLS_CLIENT_HELLO event whose flow header is all zero (time 0). False when it is not a
+ * whole, well-formed ClientHello (counted), or the events region is full.
  */
 export function tlsClientHelloAt(len: u32): bool {
   if (len < MSG_HDR || len > SCRATCH || load<u8>(scratch) != <u8>HT_CLIENT_HELLO) return malformed();
   const n = be24(scratch + 1);
   if (MSG_HDR + n > len) return malformed();
   const before = eventsUsed();
-  return clientHello(noFlow, scratch + MSG_HDR, n, -1, 0) && eventsUsed() > before;
+  return clientHello(noFlow, scratch + MSG_HDR, n, 0) && eventsUsed() > before;
 }

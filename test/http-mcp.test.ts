@@ -77,6 +77,24 @@ describe('HTTP/1.x parsing', () => {
     expect(http(ls)).toHaveLength(1);
   });
 
+  it('when the events region fills, events are dropped (counted) but parsing goes on in step', () => {
+    // A megabyte of small pipelined requests whose first segment comes last: the stream window
+    // then drains at once into several times the region's size in events, so they overflow it
+    // wherever the region stood, and GETs and POSTs (with a body) alike lose theirs.
+    const pairs = 20000;
+    const pipelined = 'GET / HTTP/1.1\r\n\r\nPOST / HTTP/1.1\r\nContent-Length: 1\r\n\r\nx'.repeat(pairs);
+    const frames = conversation(C, [client(pipelined), client('GET /last HTTP/1.1\r\nHost: h\r\n\r\n')], 1e12, 64000);
+    const segments = Math.ceil(pipelined.length / 64000);
+    const first = frames.slice(3, 5); // the first data segment and its ACK
+    const reordered = [...frames.slice(0, 3), ...frames.slice(5, 3 + 2 * segments), ...first, ...frames.slice(3 + 2 * segments)]
+      .map((f, i) => ({ ...f, us: 1e12 + i * 100 }));
+    const { logs: ls, counters } = shardRecords(writeFrames(reordered), { streamWindow: 2 << 20, streamBuffers: 2 });
+    expect(counters['app.events_dropped']).toBeGreaterThan(0);
+    expect(counters['http.requests']).toBe(2 * pairs + 1);
+    expect(counters['http.malformed'] ?? 0).toBe(0);
+    expect(http(ls).filter((r) => r.uri === '/last').map((r) => [r.trans_depth, r.host])).toEqual([[2 * pairs + 1, 'h']]);
+  });
+
   it('random bytes after a request line never crash the core', () => {
     fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 3000 }), fc.integer({ min: 1, max: 1400 }), (junk, mss) => {
       logs([{ fromClient: true, data: Buffer.concat([Buffer.from('POST /x HTTP/1.1\r\n'), junk]) }, { fromClient: false, data: junk }], mss);
@@ -125,6 +143,16 @@ describe('MCP over HTTP', () => {
       server('HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\nevent: endpoint\ndata: /messages?sessionId=42\n\n'),
     ]));
     expect(r).toMatchObject({ transport: 'http+sse', http_method: 'GET', uri: '/sse' });
+  });
+
+  it('only the record kinds asked for are made', () => {
+    const file = writeFrames(conversation(C, [
+      client(json({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, 'Mcp-Session-Id: s1\r\n')), server(reply({ jsonrpc: '2.0', id: 1, result: { tools: [] } })),
+    ], 1e12));
+    const paths = (kinds: string[]) => shardRecords(file, {}, 1, new Set(kinds)).logs.map((r) => r._path).sort();
+    expect([paths(['http', 'mcp']), paths(['http']), paths(['mcp']), paths(['dns'])]).toEqual([
+      ['conn', 'http', 'mcp'], ['conn', 'http'], ['conn', 'mcp'], ['conn'],
+    ]);
   });
 
   it('JSON that is not JSON-RPC, or JSON-RPC that is not MCP, is not MCP', () => {

@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { shardRecords } from './helpers/run.js';
 import { writeFrames } from './helpers/tmpfile.js';
-import { tcpFrame, reverse, TCP, Endpoints } from './helpers/packets.js';
+import { tcpFrame, udpFrame, reverse, conversation, TCP, Endpoints } from './helpers/packets.js';
 import type { HttpRecord } from '../src/pool/records/http.js';
 
 const C: Endpoints = { src: '10.0.0.8', dst: '203.0.113.30', sport: 44000, dport: 80 };
@@ -78,5 +78,37 @@ describe('stream reassembly', () => {
     const r = capture(pieces);
     expect(http(r)).toEqual([]);
     expect(r.counters['stream.gap']).toBeGreaterThan(0);
+  });
+
+  it('a connection that speaks nothing analysed here is counted once, over TCP or UDP', () => {
+    const ssh: Endpoints = { src: '10.0.0.8', dst: '203.0.113.31', sport: 44001, dport: 22 };
+    const ntp: Endpoints = { src: '10.0.0.8', dst: '203.0.113.32', sport: 44002, dport: 123 };
+    const { counters } = shardRecords(writeFrames([
+      { us: 1e12, data: tcpFrame(ssh, 100, 0, TCP.SYN) },
+      { us: 1e12 + 1, data: tcpFrame(reverse(ssh), 700, 101, TCP.SYN | TCP.ACK) },
+      { us: 1e12 + 2, data: tcpFrame(ssh, 101, 701, TCP.ACK | TCP.PSH, Buffer.from('SSH-2.0-OpenSSH_9.6\r\n')) },
+      { us: 1e12 + 3, data: tcpFrame(ssh, 122, 701, TCP.ACK | TCP.PSH, Buffer.from('more bytes')) },
+      { us: 1e12 + 4, data: udpFrame(ntp, new Uint8Array(48).fill(0x23)) },
+      { us: 1e12 + 5, data: udpFrame(ntp, new Uint8Array(48).fill(0x23)) },
+    ]));
+    expect(counters['app.unknown']).toBe(2);
+  });
+
+  it('a segment larger than the window, while a message waits in the buffer, goes in as the parser consumes', () => {
+    const many = Array.from({ length: 2000 }, (_, i) => `GET /item/${i} HTTP/1.1\r\nHost: shop.example\r\n\r\n`).join('');
+    const r = shardRecords(writeFrames(conversation(C, [{ fromClient: true, data: Buffer.from(many) }], 1e12, 64000)));
+    const uris = r.logs.filter((x): x is HttpRecord => x._path === 'http').map((h) => h.uri);
+    expect([uris.length, uris[1999], r.counters['stream.window_full'] ?? 0]).toEqual([2000, '/item/1999', 0]);
+  });
+
+  it('a message larger than the window stops its direction, counted once whatever the parser', () => {
+    const header = `GET /big HTTP/1.1\r\nHost: h\r\nCookie: ${'c'.repeat(20000)}\r\n\r\n`;
+    const http = shardRecords(writeFrames(conversation(C, [{ fromClient: true, data: Buffer.from(header) }], 1e12)));
+    const dnsC: Endpoints = { src: '10.0.0.8', dst: '10.0.0.53', sport: 44003, dport: 53 };
+    const big = new Uint8Array(2 + 20000);
+    big[0] = 20000 >> 8;
+    big[1] = 20000 & 0xff;
+    const dns = shardRecords(writeFrames(conversation(dnsC, [{ fromClient: true, data: big }], 1e12)));
+    expect([http.counters['stream.window_full'], dns.counters['stream.window_full'], dns.counters['dns.malformed'] ?? 0]).toEqual([1, 1, 0]);
   });
 });

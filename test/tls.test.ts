@@ -15,7 +15,8 @@ import { concat } from './helpers/capture-writer.js';
 import { openCaptureFile } from '../src/capture/file-source.js';
 import { Slab } from '../src/capture/slab.js';
 import { WasmCore } from '../src/pool/wasm-core.js';
-import { EventReader, EventType, AppEvent } from '../src/pool/app-events.js';
+import { EventReader } from '../src/pool/app-events.js';
+import { uidString } from '../src/pool/record-ids.js';
 import { versionName, cipherName, type SslRecord } from '../src/pool/records/ssl.js';
 import { clientHello, ja3, ja3String, ja4, ClientHello } from '../src/pool/records/tls-fingerprints.js';
 import { certificateInfo } from '../src/pool/records/x509.js';
@@ -23,14 +24,14 @@ import { certificateInfo } from '../src/pool/records/x509.js';
 const sslOf = (logs: { _path: string }[]) =>
   (logs.filter((r) => r._path === 'ssl') as SslRecord[]).sort((a, b) => a.ts - b.ts);
 
-/** Every application event of a capture, from one core (the certificates' bytes are in them). */
-function appEvents(file: string): AppEvent[] {
+/** The certificates of every TLS Certificate event of a capture, from one core, copied out. */
+function certificates(file: string): Buffer[] {
   const slab = new Slab(1 << 20, 8192);
   const core = new WasmCore({ maxRecords: slab.maxRecords, dataCapacity: slab.dataCapacity });
   const reader = new EventReader(core);
-  const out: AppEvent[] = [];
+  const out: Buffer[] = [];
   const drain = () => {
-    out.push(...reader.read());
+    for (const e of reader.read()) if (e.type === 'TLS_CERTIFICATE') out.push(...e.bytesAll('cert').map((c) => Buffer.from(c)));
     core.exports.eventsClear();
     core.exports.outputClear();
   };
@@ -161,10 +162,7 @@ describe('TLS in the corpus against tshark', () => {
         })),
         ...(EXTRA_CERTS[file] ?? []),
       ];
-      const certs = appEvents(path.join(pcapDir, file))
-        .filter((e) => e.type === EventType.TLS_CERTIFICATE)
-        .flatMap((e) => (e.fields.get('cert') ?? []) as Buffer[])
-        .map(certificateInfo);
+      const certs = certificates(path.join(pcapDir, file)).map(certificateInfo);
       expect(certs.length).toBe(want.length);
       for (const w of want) {
         const c = certs.find((x) => x.serial === w.serial);
@@ -268,7 +266,7 @@ describe('JA4 against published values', () => {
     core.bytes.set(msg, core.exports.tlsScratchPtr() >>> 0);
     expect(core.exports.tlsParseClientHello(msg.length)).toBeTruthy();
     const events = new EventReader(core).read();
-    expect(events.map((e) => [e.type, e.uidHi, e.uidLo, e.proto, e.tsUs, e.fields.has('record_version')])).toEqual([[EventType.TLS_CLIENT_HELLO, 0, 0, 0, 0, false]]);
+    expect(events.map((e) => [e.type, e.uid, e.proto, e.tsUs, e.origPort, e.respPort])).toEqual([['TLS_CLIENT_HELLO', uidString(0, 0), 0, 0, 0, 0]]);
     const h = clientHello(events[0]);
     expect(h.sni).toBe('cloudflare-quic.com');
     expect(ja4(h, true)).toBe('q13d0308h3_55b375c5d22e_a06176d7f541');
@@ -313,7 +311,7 @@ describe('TLS handshakes across segments and records', () => {
   });
 
   it('one record holding several messages, a message spanning three records, an alert in between', () => {
-    const selks = appEvents(path.join(pcapDir, 'tls12_selfsigned_selks.pcap')).find((e) => e.type === EventType.TLS_CERTIFICATE)!.fields.get('cert')![0] as Buffer;
+    const [selks] = certificates(path.join(pcapDir, 'tls12_selfsigned_selks.pcap'));
     const flight = concat([serverHelloMsg(0xc02f, [alpnExt(['h2'])]), certificateMsg([selks]), handshake(14, new Uint8Array(0))]);
     const third = Math.floor(flight.length / 3);
     const serverBytes = concat([record(22, flight.subarray(0, third), 0x0303), record(21, u8(1, 0), 0x0303),

@@ -4,8 +4,13 @@
 export function formatAddress(b: Uint8Array, off: number): string {
   let mapped = b[off + 10] === 0xff && b[off + 11] === 0xff;
   for (let i = 0; mapped && i < 10; i++) if (b[off + i] !== 0) mapped = false;
-  if (mapped) return `${b[off + 12]}.${b[off + 13]}.${b[off + 14]}.${b[off + 15]}`;
+  if (mapped) return formatIpv4(b, off + 12);
   return formatIpv6(b, off);
+}
+
+/** The four bytes at off as a dotted quad. */
+export function formatIpv4(b: Uint8Array, off: number): string {
+  return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
 }
 
 export function formatIpv6(b: Uint8Array, off: number): string {

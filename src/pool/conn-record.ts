@@ -6,15 +6,10 @@
 
 import { WasmCore } from './wasm-core.js';
 import { formatAddress } from './address.js';
+import { uidAt, u64At, microsAt, RecordIds } from './record-ids.js';
 
-export interface ConnRecord {
+export interface ConnRecord extends RecordIds {
   _path: 'conn';
-  ts: number;
-  uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
   proto: 'tcp' | 'udp' | 'icmp';
   service?: string;
   duration?: number;
@@ -28,42 +23,12 @@ export interface ConnRecord {
   resp_pkts: number;
   resp_ip_bytes: number;
   tunnel_parents?: string[];
-  vni?: number;
 }
 
 // Zeek's TCP endpoint states (the core's tcp-state.ts)
 const INACTIVE = 0, SYN_SENT = 1, SYN_ACK_SENT = 2, PARTIAL = 3, ESTABLISHED = 4, CLOSED = 5, RESET = 6;
 const PROTO_NAMES: Record<number, ConnRecord['proto']> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmp' };
 const TUNNEL_SERVICE: Record<number, string> = { 1: 'vxlan', 2: 'geneve' };
-/** The application protocol a connection spoke (assembly/app.ts APP_*), by Zeek's service names. */
-const APP_SERVICE: Record<number, string> = { 1: 'http', 2: 'ssl', 3: 'dns', 4: 'quic' };
-const BASE62 = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const TWO32 = 4294967296;
-
-/** A 64-bit value given as two 32-bit halves, in base 62, least significant digit first (Zeek's uitoa_n). */
-function base62(hi: number, lo: number): string {
-  let s = '';
-  do {
-    // long division of hi:lo by 62, 32 bits at a time, exact in doubles
-    const rh = hi % 62;
-    hi = (hi - rh) / 62;
-    const cur = rh * TWO32 + lo;
-    const r = cur % 62;
-    lo = (cur - r) / 62;
-    s += BASE62[r];
-  } while (hi > 0 || lo > 0);
-  return s;
-}
-
-/**
- * A uid in Zeek's format: "C", then a 32-bit and a 64-bit word in base 62, unpadded (usually
- * 18 characters). Zeek draws the 96 bits at random; here they derive from the core's hash of the
- * flow key and start time (hi:lo), so the same connection gets the same uid on every replay.
- */
-export function uidString(hi: number, lo: number): string {
-  const word32 = (Math.imul(hi ^ lo, 0x9e3779b1) ^ (hi >>> 7)) >>> 0;
-  return `C${base62(0, word32)}${base62(hi, lo)}`;
-}
 
 export function connState(proto: number, os: number, rs: number, history: string, origSize: number, respSize: number): string {
   if (proto === 17) {
@@ -92,6 +57,8 @@ export function connState(proto: number, os: number, rs: number, history: string
 /** Reads flow records laid out as the core's flow.ts says. */
 export class ConnReader {
   private readonly o: Record<string, number>;
+  /** The application protocol a connection spoke (the core's APP_*), by Zeek's service names. */
+  private readonly services: Record<number, string>;
 
   constructor(private readonly core: WasmCore) {
     const names = ['FLOW_SIZE', 'FL_ORIG', 'FL_RESP', 'FL_OPORT', 'FL_RPORT', 'FL_PROTO', 'FL_FLAGS', 'FL_VNI',
@@ -99,6 +66,10 @@ export class ConnReader {
       'FL_TUN_KIND', 'FL_EP_ORIG', 'FL_EP_RESP', 'EP_PKTS', 'EP_IP_BYTES', 'EP_BYTES', 'EP_STATE', 'FLF_TUNNEL',
       'FLF_PARENT1', 'FLF_PARENT2', 'FL_APP_PROTO'];
     this.o = Object.fromEntries(names.map((n) => [n, core.constant(n)]));
+    this.services = {
+      [core.constant('APP_HTTP')]: 'http', [core.constant('APP_TLS')]: 'ssl', [core.constant('APP_DNS')]: 'dns',
+      [core.constant('APP_QUIC')]: 'quic',
+    };
   }
 
   /** The records now in the output region. */
@@ -115,13 +86,9 @@ export class ConnReader {
 
   private record(m: Uint8Array, dv: DataView, p: number): ConnRecord {
     const o = this.o;
-    const u64 = (off: number) => dv.getUint32(p + off + 4, true) * TWO32 + dv.getUint32(p + off, true);
-    const uid = (off: number) => uidString(dv.getUint32(p + off + 4, true), dv.getUint32(p + off, true));
-    /** ns since the epoch → µs, exactly: 2^32 ns = 4294967 µs + 296 ns (ns exceed a double's 53 bits). */
-    const micros = (off: number) => {
-      const hi = dv.getUint32(p + off + 4, true);
-      return hi * 4294967 + Math.floor((hi * 296 + dv.getUint32(p + off, true)) / 1000);
-    };
+    const u64 = (off: number) => u64At(dv, p + off);
+    const uid = (off: number) => uidAt(dv, p + off);
+    const micros = (off: number) => microsAt(dv, p + off);
     const proto = m[p + o.FL_PROTO];
     const flags = m[p + o.FL_FLAGS];
     const epO = p + o.FL_EP_ORIG;
@@ -146,7 +113,7 @@ export class ConnReader {
       'id.resp_h': formatAddress(m, p + o.FL_RESP),
       'id.resp_p': dv.getUint16(p + o.FL_RPORT, true),
       proto: PROTO_NAMES[proto] ?? 'icmp',
-      service: isTunnel ? TUNNEL_SERVICE[m[p + o.FL_TUN_KIND]] : APP_SERVICE[m[p + o.FL_APP_PROTO]],
+      service: isTunnel ? TUNNEL_SERVICE[m[p + o.FL_TUN_KIND]] : this.services[m[p + o.FL_APP_PROTO]],
       duration: timed ? durationUs / 1e6 : undefined,
       orig_bytes: timed ? origSize : undefined,
       resp_bytes: timed ? respSize : undefined,

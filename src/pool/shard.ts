@@ -22,12 +22,13 @@ export class Shard {
   /** Records finished so far (also those not turned into objects). */
   records = 0;
 
-  constructor(opts: CoreOptions) {
+  /** kinds: the application records wanted, by _path (all unless given). */
+  constructor(opts: CoreOptions, kinds?: ReadonlySet<string>) {
     this.core = new WasmCore(opts);
     this.reader = new ConnReader(this.core);
     this.events = new EventReader(this.core);
     this.tlsScratchBytes = this.core.constant('TLS_SCRATCH_BYTES');
-    this.app = new AppRecords({ maxBytes: this.tlsScratchBytes, parse: (hello) => this.parseClientHello(hello) });
+    this.app = new AppRecords(this.core, { maxBytes: this.tlsScratchBytes, parse: (hello) => this.parseClientHello(hello) }, kinds);
   }
 
   /**

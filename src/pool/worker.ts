@@ -1,7 +1,8 @@
 // A Piscina worker: one shard (one WASM core) of the sensor. It receives the slab ring once, in
 // workerData, and then one small task per batch naming the slab to process; frames never travel
 // as messages. Each task answers with the records finished during the batch: as NDJSON text for
-// --events, and as objects for the detection engine on the main thread.
+// --events, and as objects for the detection engine on the main thread. Only the records one of
+// them takes are made.
 
 import { workerData } from 'node:worker_threads';
 import { Slab } from '../capture/slab.js';
@@ -24,14 +25,19 @@ export interface WorkerResult {
   records: number;
   /** NDJSON lines, when the setup asked for them. */
   text: string;
-  /** The records, when the setup asked for them (data bursts included). */
+  /** The records the detection engine reads, when the setup asked for them (data bursts included). */
   logs?: LogRecord[];
   /** Counters (with the final task only). */
   counters?: Record<string, number>;
 }
 
+/** What --events writes: the logs (data bursts are not one: they are for the engine alone). */
+const LOGS: ReadonlySet<string> = new Set<LogRecord['_path']>(['conn', 'http', 'ssl', 'dns', 'mcp']);
+/** What the detection engine reads (src/engine/engine.ts, Engine.ingest). */
+const ENGINE_READS: ReadonlySet<string> = new Set<LogRecord['_path']>(['conn', 'http', 'ssl', 'dns', 'burst']);
+
 const setup = workerData as WorkerSetup;
-const shard = new Shard(setup.core);
+const shard = new Shard(setup.core, new Set([...(setup.ndjson ? LOGS : []), ...(setup.objects ? ENGINE_READS : [])]));
 const slabs = setup.slabs.map((sab) => new Slab(setup.core.dataCapacity, setup.core.maxRecords, sab));
 
 /** Runs one step of the shard and reports the records it finished, as the setup asked. */
@@ -40,8 +46,8 @@ function step(work: (out?: LogRecord[]) => void): WorkerResult {
   const out: LogRecord[] | undefined = setup.ndjson || setup.objects ? [] : undefined;
   work(out);
   let text = '';
-  if (setup.ndjson && out) for (const r of out) if (r._path !== 'burst') text += JSON.stringify(r) + '\n';
-  return { records: shard.records - before, text, logs: setup.objects ? out : undefined };
+  if (setup.ndjson && out) for (const r of out) if (LOGS.has(r._path)) text += JSON.stringify(r) + '\n';
+  return { records: shard.records - before, text, logs: setup.objects ? out?.filter((r) => ENGINE_READS.has(r._path)) : undefined };
 }
 
 let expected = 0;

@@ -15,12 +15,12 @@ import type { CoreSettings } from '../../src/pool/pool.js';
 
 /**
  * Every record of a capture, from `shards` in-process shards fed the same slabs: `records` the
- * connections, `logs` everything (connections and application records).
+ * connections, `logs` everything (connections and the application records of `kinds`, all by default).
  */
-export function shardRecords(file: string, core: CoreSettings = {}, shards = 1): { records: ConnRecord[]; logs: LogRecord[]; counters: Counters } {
+export function shardRecords(file: string, core: CoreSettings = {}, shards = 1, kinds?: ReadonlySet<string>): { records: ConnRecord[]; logs: LogRecord[]; counters: Counters } {
   const slab = new Slab(1 << 20, 8192);
   const all = Array.from({ length: shards }, (_, shard) =>
-    new Shard({ ...core, maxRecords: slab.maxRecords, dataCapacity: slab.dataCapacity, shard, shards }));
+    new Shard({ ...core, maxRecords: slab.maxRecords, dataCapacity: slab.dataCapacity, shard, shards }, kinds));
   const src = openCaptureFile(file);
   const logs: LogRecord[] = [];
   try {

@@ -2,18 +2,17 @@
 // Not a log of its own: the detection engine takes their times as beats of a beacon that hides
 // inside one long-lived connection (TLS records on an open session, a chatty websocket).
 
-import { AppEvent, EventType } from '../app-events.js';
+import type { AppEvent, EventType } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
-import { ids, RecordIds } from './common.js';
+import { ids } from './common.js';
+import type { RecordIds } from '../record-ids.js';
 
 export interface BurstRecord extends RecordIds {
   _path: 'burst';
 }
 
 export class BurstTracker implements Tracker {
-  handles(type: number): boolean {
-    return type === EventType.DATA_BURST;
-  }
+  readonly types: readonly EventType[] = ['DATA_BURST'];
 
   event(e: AppEvent, out: RecordSink): void {
     out.push({ _path: 'burst', ...ids(e) });

@@ -1,23 +1,19 @@
-// What every application record shares with its connection record: when, uid, the 5-tuple.
+// What the application records share: the ids of the event's connection (../record-ids.ts), and
+// small text forms.
 
 import type { AppEvent } from '../app-events.js';
-import { uidString } from '../conn-record.js';
+import type { RecordIds } from '../record-ids.js';
 
-export interface RecordIds {
-  ts: number;
-  uid: string;
-  'id.orig_h': string;
-  'id.orig_p': number;
-  'id.resp_h': string;
-  'id.resp_p': number;
-  /** The mirror session's VNI, when the connection came through a tunnel (as in conn records). */
-  vni?: number;
-}
+/** The IP protocol number of TCP, as events carry it. */
+export const PROTO_TCP = 6;
+
+/** v in hex, lower case, left-padded with zeros to `digits`. */
+export const hex = (v: number, digits: number): string => v.toString(16).padStart(digits, '0');
 
 export function ids(e: AppEvent): RecordIds {
   return {
     ts: e.tsUs / 1e6,
-    uid: uidString(e.uidHi, e.uidLo),
+    uid: e.uid,
     'id.orig_h': e.orig,
     'id.orig_p': e.origPort,
     'id.resp_h': e.resp,
@@ -25,6 +21,3 @@ export function ids(e: AppEvent): RecordIds {
     vni: e.vni,
   };
 }
-
-/** The connection's uid, which also keys per-connection state. */
-export const uidOf = (e: AppEvent): string => uidString(e.uidHi, e.uidLo);

@@ -2,10 +2,11 @@
 // transaction id) become one record when the response arrives; a query never answered is written
 // when its connection ends, a response with no query seen is written on its own.
 
-import { AppEvent, EventType, text, num } from '../app-events.js';
+import type { AppEvent, EventType } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
-import { ids, uidOf, RecordIds } from './common.js';
-import { formatIpv6 } from '../address.js';
+import { ids, PROTO_TCP } from './common.js';
+import type { RecordIds } from '../record-ids.js';
+import { formatIpv4, formatIpv6 } from '../address.js';
 
 export interface DnsRecord extends RecordIds {
   _path: 'dns';
@@ -40,78 +41,88 @@ const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED
 const MAX_OUTSTANDING = 64;
 
 function answerText(type: number, v: Buffer): string {
-  if (type === 1 && v.length === 4) return `${v[0]}.${v[1]}.${v[2]}.${v[3]}`;
+  if (type === 1 && v.length === 4) return formatIpv4(v, 0);
   if (type === 28 && v.length === 16) return formatIpv6(v, 0);
   if (type === 2 || type === 5 || type === 12 || type === 15) return v.toString('latin1');
   return `${QTYPES[type] ?? `<unknown type=${type}>`} ${v.length}`;
 }
 
-function fill(r: DnsRecord, e: AppEvent): void {
-  const flags = num(e, 'dns_flags') ?? 0;
-  r.query ??= text(e, 'query');
-  r.qclass ??= num(e, 'qclass');
+/** What a message (with these flags) says, into its transaction's record. */
+function fill(r: DnsRecord, e: AppEvent, flags: number): void {
+  r.query ??= e.text('query');
+  r.qclass ??= e.num('qclass');
   r.qclass_name ??= r.qclass === 1 ? 'C_INTERNET' : r.qclass === undefined ? undefined : `qclass-${r.qclass}`;
-  r.qtype ??= num(e, 'qtype');
+  r.qtype ??= e.num('qtype');
   r.qtype_name ??= r.qtype === undefined ? undefined : QTYPES[r.qtype] ?? `query-${r.qtype}`;
   r.RD = (flags & 0x0100) !== 0;
   if ((flags & 0x8000) === 0) return; // a query: the rest comes with the response
-  const rcode = num(e, 'rcode') ?? 0;
+  const rcode = flags & 0xf;
   r.rcode = rcode;
   r.rcode_name = RCODES[rcode] ?? `rcode-${rcode}`;
   r.AA = (flags & 0x0400) !== 0;
   r.TC = (flags & 0x0200) !== 0;
   r.RA = (flags & 0x0080) !== 0;
   r.Z = (flags >> 4) & 0x7;
-  const values = e.fields.get('answer') ?? [];
-  const types = e.fields.get('answer_type') ?? [];
-  const ttls = e.fields.get('ttl') ?? [];
+  const values = e.bytesAll('answer');
+  const types = e.numAll('answer_type');
+  const ttls = e.numAll('ttl');
   if (values.length > 0) {
-    r.answers = values.map((v, i) => answerText(types[i] as number, v as Buffer));
-    r.TTLs = ttls as number[];
-    const resolved = r.answers.flatMap((addr, i) => (types[i] === 1 || types[i] === 28 ? [{ addr, ttl: ttls[i] as number }] : []));
+    r.answers = values.map((v, i) => answerText(types[i], v));
+    r.TTLs = ttls;
+    const resolved = r.answers.flatMap((addr, i) => (types[i] === 1 || types[i] === 28 ? [{ addr, ttl: ttls[i] }] : []));
     if (resolved.length > 0) r.resolved = resolved;
   }
   r.rejected = rcode !== 0 && values.length === 0;
 }
 
-export class DnsTracker implements Tracker {
-  private readonly open = new Map<string, Map<number, DnsRecord>>();
+/** A query waiting for its response, and when it was sent (µs). */
+interface Pending {
+  record: DnsRecord;
+  us: number;
+}
 
-  handles(type: number): boolean {
-    return type === EventType.DNS;
-  }
+export class DnsTracker implements Tracker {
+  readonly types: readonly EventType[] = ['DNS'];
+  /** Queries waiting for their response, by connection and transaction id. */
+  private readonly open = new Map<string, Map<number, Pending>>();
 
   event(e: AppEvent, out: RecordSink): void {
-    const uid = uidOf(e);
-    const id = num(e, 'dns_id') ?? 0;
-    const isResponse = ((num(e, 'dns_flags') ?? 0) & 0x8000) !== 0;
-    const pending = this.open.get(uid) ?? new Map<number, DnsRecord>();
-    if (!isResponse) {
-      if (pending.size >= MAX_OUTSTANDING) {
+    const id = e.num('dns_id') ?? 0;
+    const flags = e.num('dns_flags') ?? 0;
+    let pending = this.open.get(e.uid);
+    if ((flags & 0x8000) === 0) { // a query
+      if (!pending) {
+        pending = new Map();
+        this.open.set(e.uid, pending);
+      } else if (pending.size >= MAX_OUTSTANDING) {
         const [oldest] = pending.keys();
-        out.push(pending.get(oldest)!);
+        out.push(pending.get(oldest)!.record);
         pending.delete(oldest);
       }
       const r = record(e, id);
-      fill(r, e);
-      pending.set(id, r);
-      this.open.set(uid, pending);
+      fill(r, e, flags);
+      pending.set(id, { record: r, us: e.tsUs });
       return;
     }
-    const q = pending.get(id);
-    const r = q ?? record(e, id);
+    const q = pending?.get(id);
+    let r: DnsRecord;
     if (q) {
-      pending.delete(id);
-      r.rtt = (e.tsUs - Math.round(r.ts * 1e6)) / 1e6;
+      pending!.delete(id);
+      if (pending!.size === 0) this.open.delete(e.uid);
+      r = q.record;
+      r.rtt = (e.tsUs - q.us) / 1e6;
+    } else {
+      r = record(e, id);
     }
-    fill(r, e);
+    fill(r, e, flags);
     out.push(r);
-    if (pending.size === 0) this.open.delete(uid);
   }
 
   close(uid: string, out: RecordSink): void {
-    for (const r of this.open.get(uid)?.values() ?? []) out.push(r);
+    const pending = this.open.get(uid);
+    if (!pending) return;
     this.open.delete(uid);
+    for (const q of pending.values()) out.push(q.record);
   }
 }
 
@@ -119,7 +130,7 @@ function record(e: AppEvent, id: number): DnsRecord {
   return {
     _path: 'dns',
     ...ids(e),
-    proto: num(e, 'dns_tcp') ? 'tcp' : 'udp',
+    proto: e.proto === PROTO_TCP ? 'tcp' : 'udp',
     trans_id: id,
     rtt: undefined,
     query: undefined,

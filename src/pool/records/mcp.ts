@@ -8,7 +8,7 @@
 // patterns rather than dropped.
 
 import type { HttpTransaction } from './http.js';
-import type { RecordIds } from './common.js';
+import { pickIds, RecordIds } from '../record-ids.js';
 
 export interface McpRecord extends RecordIds {
   _path: 'mcp';
@@ -70,16 +70,17 @@ function partial(body: string): Json | undefined {
 
 export function mcpRecord(tx: HttpTransaction): McpRecord | undefined {
   const r = tx.record;
-  const reqType = r.request_content_type ?? '';
+  const headers = r.mcp_session_id !== undefined || r.mcp_protocol_version !== undefined || r.mcp_method !== undefined;
+  const json = (r.request_content_type ?? '').startsWith('application/json');
   const respType = r.response_content_type ?? '';
-  const reqText = Buffer.concat(tx.requestBody).toString('utf8');
-  const respText = Buffer.concat(tx.responseBody).toString('utf8');
   const sse = respType.startsWith('text/event-stream');
-  const requests = reqType.startsWith('application/json') ? messages(reqText, false) : [];
-  const request = requests[0] ?? (reqType.startsWith('application/json') ? partial(reqText) : undefined);
+  // without MCP headers, a JSON request or an event stream, it is not MCP: the bodies stay unread
+  if (!headers && !json && !sse) return undefined;
+  const reqText = json ? Buffer.concat(tx.requestBody).toString('utf8') : '';
+  const respText = Buffer.concat(tx.responseBody).toString('utf8');
+  const request = json ? messages(reqText, false)[0] ?? partial(reqText) : undefined;
   const responses = messages(respText, sse);
   const legacyEndpoint = sse && /^event:\s*endpoint/m.test(respText);
-  const headers = r.mcp_session_id !== undefined || r.mcp_protocol_version !== undefined || r.mcp_method !== undefined;
   const method = str(request?.method) ?? r.mcp_method;
   if (!headers && !legacyEndpoint && !(method && MCP_METHOD.test(method))) return undefined;
 
@@ -91,13 +92,7 @@ export function mcpRecord(tx: HttpTransaction): McpRecord | undefined {
   const serverInfo = obj(result?.serverInfo);
   return {
     _path: 'mcp',
-    ts: r.ts,
-    uid: r.uid,
-    'id.orig_h': r['id.orig_h'],
-    'id.orig_p': r['id.orig_p'],
-    'id.resp_h': r['id.resp_h'],
-    'id.resp_p': r['id.resp_p'],
-    vni: r.vni,
+    ...pickIds(r),
     trans_depth: r.trans_depth,
     transport: legacyEndpoint ? 'http+sse' : 'streamable-http',
     protocol_version: r.mcp_protocol_version ?? str(params?.protocolVersion) ?? str(meta?.protocolVersion) ?? str(result?.protocolVersion),

@@ -3,9 +3,8 @@
 // CRYPTO frames reassembled into the ClientHello, and that handed back to the core's TLS parser,
 // which gives the same fields as over TCP; the JA4 then carries the q prefix.
 
-import { AppEvent, EventType } from '../app-events.js';
+import type { AppEvent, EventType } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
-import { uidOf } from './common.js';
 import { readInitial, CryptoStream, QuicError, type QuicErrorReason, type InitialKeys } from '../quic.js';
 import { clientHello, ja3, ja4 } from './tls-fingerprints.js';
 import { newSslRecord } from './ssl.js';
@@ -47,20 +46,18 @@ export class QuicTracker implements Tracker {
 
   constructor(private readonly hello: HelloParser) {}
 
-  handles(type: number): boolean {
-    return type === EventType.QUIC_INITIAL;
-  }
+  readonly types: readonly EventType[] = ['QUIC_INITIAL'];
 
   event(e: AppEvent, out: RecordSink): void {
-    const uid = uidOf(e);
+    const uid = e.uid;
     let st = this.open.get(uid);
     if (st === 'done') return;
     if (!st) {
       st = { stream: new CryptoStream(this.hello.maxBytes) };
       this.open.set(uid, st);
     }
-    const packet = e.fields.get('packet')?.[0];
-    if (!Buffer.isBuffer(packet)) return;
+    const packet = e.bytes('packet');
+    if (!packet) return;
     const read = readInitial(packet, st.keys);
     if (read.error) this.count(read.error);
     st.keys ??= read.keys;

@@ -5,9 +5,10 @@
 // validity, DNS names and self_signed flag are this sensor's additions. QUIC's ClientHellos
 // (events with no TCP connection) are the QUIC records' business, not this tracker's.
 
-import { AppEvent, EventType } from '../app-events.js';
+import type { AppEvent, EventType } from '../app-events.js';
 import type { Tracker, RecordSink } from '../app-records.js';
-import { ids, uidOf, RecordIds } from './common.js';
+import { ids, PROTO_TCP } from './common.js';
+import type { RecordIds } from '../record-ids.js';
 import { clientHello, serverHello, ja3, ja3s, ja4 } from './tls-fingerprints.js';
 import { certificateInfo } from './x509.js';
 
@@ -34,8 +35,6 @@ export interface SslRecord extends RecordIds {
   transport?: 'quic';
 }
 
-const PROTO_TCP = 6;
-const TLS_EVENTS = new Set<number>([EventType.TLS_CLIENT_HELLO, EventType.TLS_SERVER_HELLO, EventType.TLS_CERTIFICATE]);
 
 /** Zeek's SSL::version_strings. */
 export function versionName(v: number): string {
@@ -134,29 +133,27 @@ export function newSslRecord(e: AppEvent): SslRecord {
 }
 
 export class SslTracker implements Tracker {
+  readonly types: readonly EventType[] = ['TLS_CLIENT_HELLO', 'TLS_SERVER_HELLO', 'TLS_CERTIFICATE'];
   private readonly open = new Map<string, SslRecord>();
 
-  handles(type: number): boolean {
-    return TLS_EVENTS.has(type);
-  }
 
   event(e: AppEvent, out: RecordSink): void {
     if (e.proto !== PROTO_TCP) return;
-    const uid = uidOf(e);
+    const uid = e.uid;
     let r = this.open.get(uid);
     if (!r) {
       r = newSslRecord(e);
       this.open.set(uid, r);
     }
     switch (e.type) {
-      case EventType.TLS_CLIENT_HELLO: {
+      case 'TLS_CLIENT_HELLO': {
         const h = clientHello(e);
         r.server_name = h.sni;
         r.ja3 = ja3(h);
         r.ja4 = ja4(h);
         break;
       }
-      case EventType.TLS_SERVER_HELLO: {
+      case 'TLS_SERVER_HELLO': {
         const s = serverHello(e);
         const version = s.selectedVersion ?? s.version;
         r.version = versionName(version);
@@ -166,9 +163,8 @@ export class SslTracker implements Tracker {
         if (isTls13(version)) this.close(uid, out); // the certificates are encrypted
         break;
       }
-      case EventType.TLS_CERTIFICATE: {
-        const ders = (e.fields.get('cert') ?? []).filter((v): v is Buffer => Buffer.isBuffer(v));
-        const certs = ders.map(certificateInfo);
+      case 'TLS_CERTIFICATE': {
+        const certs = e.bytesAll('cert').map(certificateInfo);
         const leaf = certs[0];
         r.cert_chain_fps = certs.map((c) => c.fingerprint);
         if (leaf) {

@@ -9,6 +9,7 @@
 
 import { createHash } from 'node:crypto';
 import type { AppEvent } from '../app-events.js';
+import { hex } from './common.js';
 
 /** What a ClientHello offers (the event's fields; the lists in wire order, GREASE included). */
 export interface ClientHello {
@@ -21,7 +22,7 @@ export interface ClientHello {
   sigAlgs: number[];
   supportedVersions: number[];
   sni?: string;
-  /** The ALPN protocol names, in order, as bytes. */
+  /** The ALPN protocol names, in order, as bytes (from an event: views, valid as long as it is). */
   alpn: Buffer[];
 }
 
@@ -35,39 +36,29 @@ export interface ServerHello {
   alpn?: string;
 }
 
-const list = (e: AppEvent, name: string): number[] => {
-  const v = e.fields.get(name)?.[0];
-  return Array.isArray(v) ? v : [];
-};
-const num = (e: AppEvent, name: string): number | undefined => {
-  const v = e.fields.get(name)?.[0];
-  return typeof v === 'number' ? v : undefined;
-};
-const buffers = (e: AppEvent, name: string): Buffer[] => (e.fields.get(name) ?? []).filter((v): v is Buffer => Buffer.isBuffer(v));
-
 /** The ClientHello of an Ev.TLS_CLIENT_HELLO event (from TCP, or from tlsParseClientHello). */
 export function clientHello(e: AppEvent): ClientHello {
   return {
-    version: num(e, 'handshake_version') ?? 0,
-    ciphers: list(e, 'ciphers'),
-    extensions: list(e, 'extensions'),
-    groups: list(e, 'groups'),
-    pointFormats: list(e, 'point_formats'),
-    sigAlgs: list(e, 'sig_algs'),
-    supportedVersions: list(e, 'supported_versions'),
-    sni: buffers(e, 'sni')[0]?.toString('latin1'),
-    alpn: buffers(e, 'alpn'),
+    version: e.num('handshake_version') ?? 0,
+    ciphers: e.u16s('ciphers'),
+    extensions: e.u16s('extensions'),
+    groups: e.u16s('groups'),
+    pointFormats: e.u16s('point_formats'),
+    sigAlgs: e.u16s('sig_algs'),
+    supportedVersions: e.u16s('supported_versions'),
+    sni: e.text('sni'),
+    alpn: e.bytesAll('alpn'),
   };
 }
 
 /** The ServerHello of an Ev.TLS_SERVER_HELLO event. */
 export function serverHello(e: AppEvent): ServerHello {
   return {
-    version: num(e, 'handshake_version') ?? 0,
-    cipher: num(e, 'cipher') ?? 0,
-    extensions: list(e, 'extensions'),
-    selectedVersion: num(e, 'selected_version'),
-    alpn: buffers(e, 'alpn')[0]?.toString('latin1'),
+    version: e.num('handshake_version') ?? 0,
+    cipher: e.num('cipher') ?? 0,
+    extensions: e.u16s('extensions'),
+    selectedVersion: e.num('selected_version'),
+    alpn: e.text('alpn'),
   };
 }
 
@@ -99,7 +90,7 @@ const EXT_ALPN = 0x0010;
 const EXT_SUPPORTED_VERSIONS = 0x002b;
 const EMPTY_HASH = '000000000000';
 
-const hex4 = (v: number): string => v.toString(16).padStart(4, '0');
+const hex4 = (v: number): string => hex(v, 4);
 const hash12 = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 12);
 const isAlnum = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 

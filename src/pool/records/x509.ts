@@ -7,6 +7,7 @@
 // names in another form.
 
 import { X509Certificate, createHash } from 'node:crypto';
+import { hex } from './common.js';
 
 export interface CertInfo {
   /** SHA-256 of the DER, lower-case hex (Zeek's cert_chain_fps). */
@@ -81,8 +82,7 @@ function oidText(d: Uint8Array, t: Tlv): string {
   return arcs.join('.');
 }
 
-const HEX = '0123456789ABCDEF';
-const hexByte = (b: number): string => HEX[b >> 4] + HEX[b & 15];
+const hexByte = (b: number): string => hex(b, 2).toUpperCase();
 /** Characters RFC 2253 escapes with a backslash anywhere (OpenSSL's ASN1_STRFLGS_ESC_2253). */
 const ESCAPED = new Set([',', '+', '"', '\\', '<', '>', ';']);
 
