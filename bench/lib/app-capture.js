@@ -17,6 +17,7 @@ import path from 'node:path';
 import { MEGABYTES } from './captures.js';
 import { readPcap } from './pcap-read.js';
 import { dataDir, repoRoot } from './paths.js';
+import { MinHeap } from '../../test/helpers/heap.js';
 
 const CORPUS = path.resolve(repoRoot, '..', 'shared', 'corpus', 'pcaps');
 
@@ -128,47 +129,6 @@ function clientAddress(i) {
   return ((10 << 24) | (Math.floor(n / (256 * 254)) << 16) | ((Math.floor(n / 254) % 256) << 8) | (1 + (n % 254))) >>> 0;
 }
 
-/** Active copies by the time of their next frame, then by copy number: a binary min-heap. */
-class CopyQueue {
-  #heap = [];
-
-  get size() { return this.#heap.length; }
-
-  peek() { return this.#heap[0]; }
-
-  push(copy) {
-    const h = this.#heap;
-    let i = h.push(copy) - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!earlier(h[i], h[parent])) break;
-      [h[i], h[parent]] = [h[parent], h[i]];
-      i = parent;
-    }
-  }
-
-  pop() {
-    const h = this.#heap;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length > 0) {
-      h[0] = last;
-      for (let i = 0; ;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && earlier(h[l], h[m])) m = l;
-        if (r < h.length && earlier(h[r], h[m])) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-const earlier = (a, b) => a.time < b.time || (a.time === b.time && a.id < b.id);
-
 /** A 02:00:00:00:xx:xx MAC from an IPv4 address's low 16 bits, as gen-pcap.mjs. */
 function writeMac(b, o, addr) {
   b.writeUInt32BE(0x02000000, o);
@@ -261,7 +221,8 @@ function writeAppCapture(out, targetBytes) {
   let frames = 0;
   let nextStart = START_US;
   let lastTime = START_US;
-  const queue = new CopyQueue();
+  // active copies by the time of their next frame, then by copy number
+  const queue = new MinHeap((a, b) => a.time < b.time || (a.time === b.time && a.id < b.id));
   for (;;) {
     if (planned < targetBytes && (queue.size === 0 || nextStart <= queue.peek().time)) {
       const copy = startCopy(copies++, nextStart);
