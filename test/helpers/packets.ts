@@ -1,9 +1,9 @@
 // Frames built field by field for tests: Ethernet, IPv4, TCP, UDP and VXLAN encapsulation, with
-// lengths right and checksums zero (the sensor does not validate checksums, as Zeek with -C).
+// lengths right and checksums zero (the sensor does not validate checksums, as Zeek with -C)
+// except the VXLAN outer IPv4 header's (wire.js writes it).
 
 import { concat } from './capture-writer.js';
-
-const ip4 = (s: string) => s.split('.').map(Number);
+import { VXLAN_OUTER_BYTES, ip4, writeVxlanOuter } from './wire.js';
 
 export interface Endpoints { src: string; dst: string; sport: number; dport: number }
 
@@ -23,8 +23,8 @@ export function ipv4(src: string, dst: string, proto: number, payload: Uint8Arra
   dv.setUint16(4, id);
   h[8] = 64;
   h[9] = proto;
-  h.set(ip4(src), 12);
-  h.set(ip4(dst), 16);
+  dv.setUint32(12, ip4(src));
+  dv.setUint32(16, ip4(dst));
   return concat([h, payload]);
 }
 
@@ -64,12 +64,10 @@ export function udpFrame(e: Endpoints, data: Uint8Array, id = 1): Uint8Array {
 
 /** A frame as AWS Traffic Mirroring sends it: Ethernet/IPv4/UDP to 4789/VXLAN(VNI)/inner frame. */
 export function vxlan(inner: Uint8Array, vni: number, outerSrc = '10.255.0.1', outerDst = '10.255.0.10', sport = 40000): Uint8Array {
-  const h = new Uint8Array(8);
-  h[0] = 0x08;
-  h[4] = (vni >> 16) & 0xff;
-  h[5] = (vni >> 8) & 0xff;
-  h[6] = vni & 0xff;
-  return ethernet(ipv4(outerSrc, outerDst, 17, udp(sport, 4789, concat([h, inner]))));
+  const out = new Uint8Array(VXLAN_OUTER_BYTES + inner.length);
+  const o = writeVxlanOuter(out, 0, { dstMac: 1, srcMac: 2, src: ip4(outerSrc), dst: ip4(outerDst), ipId: 1, sport, vni, innerLength: inner.length });
+  out.set(inner, o);
+  return out;
 }
 
 /** The endpoints seen from the other side. */
