@@ -9,7 +9,8 @@
 
 import { Device, Item, Network, Remote, Spawn } from './network.js';
 import { Rng } from './rng.js';
-import { AGENT, appData, clientFinished, clientHello, concat, httpRequest, httpResponse, serverFlight, text, TlsUpload } from './payloads.js';
+import { AGENT, appData, clientFinished, clientHello, httpRequest, httpResponse, serverFlight, text, TlsUpload } from './payloads.js';
+import { concat } from '../helpers/capture-writer.js';
 import { connect, connectByName, httpMessages, tlsMessages } from './sessions.js';
 import { Bytes, Msg, failedConnect } from './tcp.js';
 import { Label, BeaconTransport } from './labels.js';
