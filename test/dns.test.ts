@@ -7,7 +7,7 @@ import path from 'node:path';
 import { corpusFiles, pcapDir, truth } from './helpers/corpus.js';
 import { shardRecords } from './helpers/run.js';
 import { writeFrames } from './helpers/tmpfile.js';
-import { tcpFrame, udpFrame, reverse, TCP, Endpoints } from './helpers/packets.js';
+import { tcpFrame, udpFrame, handshake, reverse, TCP, Endpoints } from './helpers/packets.js';
 import { concat } from './helpers/capture-writer.js';
 import type { DnsRecord } from '../src/pool/records/dns.js';
 import { PassiveDns } from '../src/engine/passive-dns.js';
@@ -67,9 +67,7 @@ describe('DNS over TCP and hostile messages', () => {
     const both = concat([r1, r2]);
     const t = 1e12;
     const file = writeFrames([
-      { us: t, data: tcpFrame(C, 100, 0, TCP.SYN) },
-      { us: t + 1, data: tcpFrame(S, 500, 101, TCP.SYN | TCP.ACK) },
-      { us: t + 2, data: tcpFrame(C, 101, 501, TCP.ACK) },
+      ...handshake(C, 100, 500, t),
       { us: t + 3, data: tcpFrame(C, 101, 501, TCP.ACK | TCP.PSH, concat([q1, q2])) },
       { us: t + 4, data: tcpFrame(S, 501, 101 + q1.length + q2.length, TCP.ACK | TCP.PSH, both.subarray(0, 20)) },
       { us: t + 5, data: tcpFrame(S, 521, 101 + q1.length + q2.length, TCP.ACK | TCP.PSH, both.subarray(20)) },

@@ -1,11 +1,14 @@
-// Frames built field by field for tests: Ethernet, IPv4, TCP, UDP and VXLAN encapsulation, with
-// lengths right and checksums zero (the sensor does not validate checksums, as Zeek with -C)
-// except the VXLAN outer IPv4 header's (wire.js writes it).
+// Frames built field by field for tests: Ethernet, IPv4, TCP, UDP and VXLAN encapsulation, TCP
+// handshakes and whole conversations, with lengths right and checksums zero (the sensor does not
+// validate checksums, as Zeek with -C) except the VXLAN outer IPv4 header's (wire.js writes it).
 
 import { concat } from './capture-writer.js';
 import { VXLAN_OUTER_BYTES, ip4, writeVxlanOuter } from './wire.js';
 
 export interface Endpoints { src: string; dst: string; sport: number; dport: number }
+
+/** A frame and its capture time in µs. */
+export interface Timed { us: number; data: Uint8Array }
 
 export function ethernet(payload: Uint8Array, type = 0x0800): Uint8Array {
   const h = new Uint8Array(14);
@@ -75,18 +78,25 @@ export function reverse(e: Endpoints): Endpoints {
   return { src: e.dst, dst: e.src, sport: e.dport, dport: e.sport };
 }
 
-/**
- * A whole TCP conversation as timed frames: handshake, each message cut into segments of at
- * most `mss` bytes (acknowledged by the other side), then FINs both ways.
- */
-export function conversation(c: Endpoints, msgs: { fromClient: boolean; data: Uint8Array }[], startUs: number, mss = 1400): { us: number; data: Uint8Array }[] {
+/** The three-way handshake from `c`: SYN (seq isnC), SYN-ACK (seq isnS), ACK, `stepUs` apart from `us`. */
+export function handshake(c: Endpoints, isnC: number, isnS: number, us: number, stepUs = 1): Timed[] {
   const s = reverse(c);
-  let cseq = 1000, sseq = 9000, t = startUs;
-  const out: { us: number; data: Uint8Array }[] = [];
+  return [
+    { us, data: tcpFrame(c, isnC, 0, TCP.SYN) },
+    { us: us + stepUs, data: tcpFrame(s, isnS, isnC + 1, TCP.SYN | TCP.ACK) },
+    { us: us + 2 * stepUs, data: tcpFrame(c, isnC + 1, isnS + 1, TCP.ACK) },
+  ];
+}
+
+/**
+ * A whole TCP conversation as timed frames, 100 µs apart: handshake, each message cut into
+ * segments of at most `mss` bytes (acknowledged by the other side), then FINs both ways.
+ */
+export function conversation(c: Endpoints, msgs: { fromClient: boolean; data: Uint8Array }[], startUs: number, mss = 1400): Timed[] {
+  const s = reverse(c);
+  const out = handshake(c, 1000, 9000, startUs + 100, 100);
+  let cseq = 1001, sseq = 9001, t = startUs + 300;
   const push = (data: Uint8Array) => out.push({ us: (t += 100), data });
-  push(tcpFrame(c, cseq++, 0, TCP.SYN));
-  push(tcpFrame(s, sseq++, cseq, TCP.SYN | TCP.ACK));
-  push(tcpFrame(c, cseq, sseq, TCP.ACK));
   for (const m of msgs) {
     for (let off = 0; off < m.data.length; off += mss) {
       const seg = m.data.subarray(off, off + mss);
