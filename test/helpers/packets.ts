@@ -73,6 +73,17 @@ export function vxlan(inner: Uint8Array, vni: number, outerSrc = '10.255.0.1', o
   return out;
 }
 
+/**
+ * A VXLAN frame (outer IPv4 with no options) as a second mirror session sends the same packet:
+ * outer source 10.9.9.9, another VNI.
+ */
+export function fromOtherSession(frame: Uint8Array, vni: number): Uint8Array {
+  const copy = frame.slice();
+  copy.set([10, 9, 9, 9], 14 + 12);
+  copy.set([(vni >> 16) & 0xff, (vni >> 8) & 0xff, vni & 0xff], 14 + 20 + 8 + 4);
+  return copy;
+}
+
 /** The endpoints seen from the other side. */
 export function reverse(e: Endpoints): Endpoints {
   return { src: e.dst, dst: e.src, sport: e.dport, dport: e.sport };
