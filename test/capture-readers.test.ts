@@ -3,28 +3,16 @@
 // (including a property over random frame and slab sizes), and on truncated and corrupt files.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CaptureError, type CaptureErrorCode } from '../src/capture/errors.js';
 import { MIN_DATA_CAPACITY, openCaptureFile, type CaptureFormat } from '../src/capture/file-source.js';
 import { Rec, Slab, TS_SPLIT, linkWord } from '../src/capture/slab.js';
 import { PcapngBuilder, concat, frameBytes, pcapRecordSize, writePcap, type PcapRecord } from './helpers/capture-writer.js';
-
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const corpus = path.join(path.resolve(repoRoot, '..', 'shared'), 'corpus');
-
-const tmp = mkdtempSync(path.join(tmpdir(), 'capture-readers-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-let files = 0;
-function tempFile(bytes: Uint8Array): string {
-  const file = path.join(tmp, `${files++}.cap`);
-  writeFileSync(file, bytes);
-  return file;
-}
+import { corpusFiles, pcapDir, truth } from './helpers/corpus.js';
+import { tmpFile, tmpPath } from './helpers/tmpfile.js';
 
 interface Frame {
   caplen: number;
@@ -96,33 +84,22 @@ function openError(file: string): CaptureError {
   throw new Error(`${file} opened without error`);
 }
 
-/** A tab-separated truth file: one object per row, keyed by the header row. */
-function readTsv(file: string): Record<string, string>[] {
-  const [head, ...rows] = readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0);
-  const names = head!.split('\t');
-  return rows.map((row) => {
-    const cells = row.split('\t');
-    return Object.fromEntries(names.map((n, i) => [n, cells[i] ?? '']));
-  });
-}
-
 describe('corpus: every capture matches tshark', () => {
-  const pcaps = readdirSync(path.join(corpus, 'pcaps')).filter((f) => f.endsWith('.pcap')).sort();
+  const pcaps = corpusFiles();
 
   it('finds the corpus', () => {
     expect(pcaps.length).toBeGreaterThan(0);
   });
 
   it.each(pcaps)('%s', (name) => {
-    const file = path.join(corpus, 'pcaps', name);
-    const truth = readTsv(path.join(corpus, 'truth', `${name}.tsv`));
-    const extra = readTsv(path.join(corpus, 'truth', `${name}.extra.tsv`));
+    const file = path.join(pcapDir, name);
+    const rows = truth(name);
     const r = readAll(file);
     expect(r.error).toBeNull();
     expect(r.format).toBe('pcap');
-    expect(r.frames.length).toBe(truth.length);
-    expect(r.frames.map((f) => f.wirelen)).toEqual(truth.map((t) => Number(t['frame.len'])));
-    expect(r.frames.map((f) => f.caplen)).toEqual(extra.map((t) => Number(t['frame.cap_len'])));
+    expect(r.frames.length).toBe(rows.length);
+    expect(r.frames.map((f) => f.wirelen)).toEqual(rows.map((t) => Number(t['frame.len'])));
+    expect(r.frames.map((f) => f.caplen)).toEqual(rows.map((t) => Number(t['frame.cap_len'])));
     expect(r.bytesConsumed).toBe(r.bytesTotal);
     const linkType = name.includes('dltnull') ? 0 : 1;
     expect(new Set(r.frames.map((f) => f.link))).toEqual(new Set([linkWord(linkType, 6, true)]));
@@ -154,7 +131,7 @@ describe('classic pcap', () => {
       it(`${le ? 'little' : 'big'}-endian, ${nano ? 'ns' : 'µs'}: timestamps, lengths, link type, bytes`, () => {
         const recs = nano ? records.map((r, i) => (i === 1 ? { ...r, tsFrac: 999999999 } : r)) : records;
         // Upper bits of the link-type field (FCS length and flag) must not leak into the link type.
-        const r = readAll(tempFile(writePcap({ le, nano, linkField: 0xf4000069 }, recs)));
+        const r = readAll(tmpFile(writePcap({ le, nano, linkField: 0xf4000069 }, recs)));
         expect(r.error).toBeNull();
         expect(r.format).toBe('pcap');
         expect(r.frames).toEqual(recs.map((rec, i) => ({
@@ -168,7 +145,7 @@ describe('classic pcap', () => {
   }
 
   it('an empty capture (global header only) gives no frames', () => {
-    const r = readAll(tempFile(writePcap({}, [])));
+    const r = readAll(tmpFile(writePcap({}, [])));
     expect(r.error).toBeNull();
     expect(r.frames).toEqual([]);
     expect(r.bytesConsumed).toBe(24);
@@ -199,7 +176,7 @@ describe('pcapng', () => {
     b.packet(2, 0, 1_000_000_000, frameBytes(20, 7), 20, true); // obsolete packet block, minus 1 s
     b.block(0x40000bad, concat([Uint8Array.of(0, 0, 0x7e, 0xd5), frameBytes(3, 8)])); // custom, not copiable
 
-    const r = readAll(tempFile(b.build()));
+    const r = readAll(tmpFile(b.build()));
     expect(r.error).toBeNull();
     expect(r.format).toBe('pcapng');
     const ticks = (t: bigint): { tsHi: number; tsLo: number } => {
@@ -222,7 +199,7 @@ describe('pcapng', () => {
 
   it('SPB capped by the block body when the original length is larger and there is no snaplen', () => {
     const b = new PcapngBuilder().section(true).interface(1).simple(frameBytes(40, 1), 1000);
-    const r = readAll(tempFile(b.build()));
+    const r = readAll(tmpFile(b.build()));
     expect(r.error).toBeNull();
     expect(r.frames.map((f) => [f.caplen, f.wirelen])).toEqual([[40, 1000]]);
   });
@@ -269,7 +246,7 @@ describe('streaming across slabs', () => {
 
   it('carries records cut by the end of a 4 KiB data region over to the next slab', () => {
     const made = makePcap(sizes, true);
-    const r = readAll(tempFile(made.bytes), 4096, 4096);
+    const r = readAll(tmpFile(made.bytes), 4096, 4096);
     expect(r.error).toBeNull();
     expect(r.fills.length).toBeGreaterThan(5);
     expect(r.frames).toEqual(made.frames);
@@ -278,7 +255,7 @@ describe('streaming across slabs', () => {
 
   it('stops each fill at maxRecords, re-reading the long tail from the file', () => {
     const made = makePcapng(many, [], false);
-    const r = readAll(tempFile(made.bytes), 1 << 20, 3);
+    const r = readAll(tmpFile(made.bytes), 1 << 20, 3);
     expect(r.error).toBeNull();
     expect(r.fills).toEqual(Array<number>(100).fill(3));
     expect(r.frames).toEqual(made.frames);
@@ -286,9 +263,9 @@ describe('streaming across slabs', () => {
 
   it.skipIf(process.platform === 'win32')('reads from a pipe, carrying long tails', async () => {
     const made = makePcapng(many, [null, 70000], true);
-    const fifo = path.join(tmp, `fifo-${files++}`);
+    const fifo = tmpPath('fifo');
     execFileSync('mkfifo', [fifo]);
-    const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', tempFile(made.bytes), fifo]);
+    const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', tmpFile(made.bytes), fifo]);
     const exited = once(writer, 'exit');
     const r = readAll(fifo, 1 << 20, 3);
     await exited;
@@ -300,7 +277,7 @@ describe('streaming across slabs', () => {
 
   it('skips pcapng blocks larger than the data region', () => {
     const made = makePcapng([10, 20, 30, 40], [5000, null, 20000, 9000], true);
-    const r = readAll(tempFile(made.bytes), 4096, 2);
+    const r = readAll(tmpFile(made.bytes), 4096, 2);
     expect(r.error).toBeNull();
     expect(r.frames).toEqual(made.frames);
     expect(r.bytesConsumed).toBe(r.bytesTotal);
@@ -313,7 +290,7 @@ describe('streaming across slabs', () => {
       (recs, ng, le, extra, maxRecords) => {
         const sizes = recs.map((r) => r.size);
         const made = ng ? makePcapng(sizes, recs.map((r) => r.junk), le) : makePcap(sizes, le);
-        const r = readAll(tempFile(made.bytes), made.largestRecord + extra, maxRecords);
+        const r = readAll(tmpFile(made.bytes), made.largestRecord + extra, maxRecords);
         expect(r.error).toBeNull();
         expect(r.frames).toEqual(made.frames);
         expect(r.bytesConsumed).toBe(r.bytesTotal);
@@ -333,40 +310,40 @@ describe('truncated and corrupt files', () => {
   };
 
   it('pcap cut in a record body', () => {
-    const r = readAll(tempFile(good.subarray(0, third + 16 + 100)));
+    const r = readAll(tmpFile(good.subarray(0, third + 16 + 100)));
     expectError(r, 'E_CAPTURE_TRUNCATED', third);
     expect(r.error!.message).toBe(`truncated record at byte ${third}: header says 590 bytes, file ends after 100`);
     firstTwo(r);
   });
 
   it('pcap cut in a record header', () => {
-    const r = readAll(tempFile(good.subarray(0, third + 9)));
+    const r = readAll(tmpFile(good.subarray(0, third + 9)));
     expectError(r, 'E_CAPTURE_TRUNCATED', third);
     firstTwo(r);
   });
 
   it('pcap cut across slabs is still reported at the record', () => {
-    const r = readAll(tempFile(good.subarray(0, third + 16 + 100)), 1600, 10);
+    const r = readAll(tmpFile(good.subarray(0, third + 16 + 100)), 1600, 10);
     expectError(r, 'E_CAPTURE_TRUNCATED', third);
     expect(r.frames.map((f) => f.caplen)).toEqual([60, 1514]);
   });
 
   it('pcap cut in the global header', () => {
-    const r = readAll(tempFile(good.subarray(0, 10)));
+    const r = readAll(tmpFile(good.subarray(0, 10)));
     expectError(r, 'E_CAPTURE_TRUNCATED', 0);
     expect(r.frames).toEqual([]);
   });
 
   it('pcap caplen absurdly large', () => {
     const bad = writePcap({ le: false }, recs.map((rec, i) => (i === 2 ? { ...rec, caplen: 0x7fffffff } : rec)));
-    const r = readAll(tempFile(bad));
+    const r = readAll(tmpFile(bad));
     expectError(r, 'E_CAPTURE_CORRUPT', third);
     expect(r.error!.message).toContain('caplen 2147483647');
     firstTwo(r);
   });
 
   it('pcap record bigger than the slab data region', () => {
-    const r = readAll(tempFile(good), 1024, 10);
+    const r = readAll(tmpFile(good), 1024, 10);
     expectError(r, 'E_CAPTURE_CORRUPT', 24 + pcapRecordSize(60));
     expect(r.frames.map((f) => f.caplen)).toEqual([60]);
   });
@@ -377,7 +354,7 @@ describe('truncated and corrupt files', () => {
     const at = b.offset;
     bad(b);
     b.packet(0, 3, 3, frameBytes(60, 3));
-    return { file: tempFile(b.build()), at };
+    return { file: tmpFile(b.build()), at };
   }
   const ngFirstTwo = (r: ReadResult): void => {
     expect(r.frames.map((f) => f.caplen)).toEqual([60, 99]);
@@ -446,13 +423,13 @@ describe('truncated and corrupt files', () => {
     b.packet(0, 2, 2, frameBytes(200, 2));
     const whole = b.build();
     for (const cut of [at + 100, at + 5]) {
-      const r = readAll(tempFile(whole.subarray(0, cut)));
+      const r = readAll(tmpFile(whole.subarray(0, cut)));
       expectError(r, 'E_CAPTURE_TRUNCATED', at);
       expect(r.frames.map((f) => f.caplen)).toEqual([60]);
     }
     const big = b.block(0x0bad, frameBytes(20000, 3)).build();
     const skipAt = whole.length;
-    const r = readAll(tempFile(big.subarray(0, skipAt + 15000)), 4096, 10);
+    const r = readAll(tmpFile(big.subarray(0, skipAt + 15000)), 4096, 10);
     expectError(r, 'E_CAPTURE_TRUNCATED', skipAt);
     expect(r.error!.message).toBe(`truncated block at byte ${skipAt}: header says 20012 bytes, file ends after 15000`);
     expect(r.frames.map((f) => f.caplen)).toEqual([60, 200]);
@@ -461,21 +438,21 @@ describe('truncated and corrupt files', () => {
   it('pcapng section header with a bad byte-order magic', () => {
     const bytes = new PcapngBuilder().section(true).build();
     bytes[8] = 0x99;
-    expectError(readAll(tempFile(bytes)), 'E_CAPTURE_FORMAT', 0);
+    expectError(readAll(tmpFile(bytes)), 'E_CAPTURE_FORMAT', 0);
   });
 
   it('unknown magic', () => {
-    const e = openError(tempFile(new TextEncoder().encode('GET / HTTP/1.1\r\n\r\n')));
+    const e = openError(tmpFile(new TextEncoder().encode('GET / HTTP/1.1\r\n\r\n')));
     expect(e.code).toBe('E_CAPTURE_FORMAT');
     expect(e.offset).toBe(0);
     expect(e.message).toContain('0x47455420');
   });
 
   it('empty file, and a file too short for a magic', () => {
-    const empty = openError(tempFile(new Uint8Array(0)));
+    const empty = openError(tmpFile(new Uint8Array(0)));
     expect(empty.code).toBe('E_CAPTURE_FORMAT');
     expect(empty.message).toContain('is empty');
-    const short = openError(tempFile(Uint8Array.of(0xd4, 0xc3)));
+    const short = openError(tmpFile(Uint8Array.of(0xd4, 0xc3)));
     expect(short.code).toBe('E_CAPTURE_FORMAT');
     expect(short.message).toContain('only 2 bytes');
   });

@@ -5,7 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import { shardRecords } from './helpers/run.js';
 import { writeFrames } from './helpers/tmpfile.js';
-import { tcpFrame, udpFrame, reverse, TCP, Endpoints } from './helpers/packets.js';
+import { tcpFrame, udpFrame, handshake, reverse, TCP, Endpoints, Timed } from './helpers/packets.js';
 import type { ConnRecord } from '../src/pool/conn-record.js';
 import type { Timeouts } from '../src/pool/wasm-core.js';
 
@@ -14,7 +14,7 @@ const S = reverse(C);
 const bytes = (n: number) => new Uint8Array(n).fill(0x41);
 const { SYN, ACK, FIN, RST, PSH } = TCP;
 
-function run(frames: { us: number; data: Uint8Array }[], timeouts?: Partial<Timeouts>): ConnRecord[] {
+function run(frames: Timed[], timeouts?: Partial<Timeouts>): ConnRecord[] {
   return shardRecords(writeFrames(frames), { timeouts }).records.sort((a, b) => a.ts - b.ts);
 }
 
@@ -23,9 +23,7 @@ function exchange(start: number, c: Endpoints, isnC: number, isnS: number, req: 
   const s = reverse(c);
   const t = (ms: number) => start + ms * 1000;
   return [
-    { us: t(0), data: tcpFrame(c, isnC, 0, SYN) },
-    { us: t(10), data: tcpFrame(s, isnS, isnC + 1, SYN | ACK) },
-    { us: t(20), data: tcpFrame(c, isnC + 1, isnS + 1, ACK) },
+    ...handshake(c, isnC, isnS, t(0), 10_000),
     { us: t(21), data: tcpFrame(c, isnC + 1, isnS + 1, PSH | ACK, bytes(req)) },
     { us: t(30), data: tcpFrame(s, isnS + 1, isnC + 1 + req, PSH | ACK, bytes(resp)) },
     { us: t(31), data: tcpFrame(c, isnC + 1 + req, isnS + 1 + resp, ACK) },
@@ -70,9 +68,7 @@ describe('TCP connection state', () => {
 
   it('an originator RST after the handshake is RSTO', () => {
     const rs = run([
-      { us: 1e12, data: tcpFrame(C, 100, 0, SYN) },
-      { us: 1e12 + 10, data: tcpFrame(S, 900, 101, SYN | ACK) },
-      { us: 1e12 + 20, data: tcpFrame(C, 101, 901, ACK) },
+      ...handshake(C, 100, 900, 1e12, 10),
       { us: 1e12 + 30, data: tcpFrame(C, 101, 901, RST | ACK) },
     ]);
     expect(rs[0]).toMatchObject({ conn_state: 'RSTO', history: 'ShAR' });
@@ -104,9 +100,7 @@ describe('TCP connection state', () => {
 
   it('data acknowledged but never seen is a content gap: missed_bytes and G', () => {
     const rs = run([
-      { us: 1e12, data: tcpFrame(C, 100, 0, SYN) },
-      { us: 1e12 + 10, data: tcpFrame(S, 900, 101, SYN | ACK) },
-      { us: 1e12 + 20, data: tcpFrame(C, 101, 901, ACK) },
+      ...handshake(C, 100, 900, 1e12, 10),
       { us: 1e12 + 30, data: tcpFrame(C, 101, 901, ACK, bytes(100)) },
       { us: 1e12 + 40, data: tcpFrame(C, 301, 901, ACK, bytes(100)) }, // 201..300 never seen
       { us: 1e12 + 50, data: tcpFrame(S, 901, 401, ACK) },

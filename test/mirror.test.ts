@@ -8,19 +8,9 @@ import { pcapDir } from './helpers/corpus.js';
 import { readFrames } from './helpers/frames.js';
 import { writeFrames } from './helpers/tmpfile.js';
 import { shardRecords } from './helpers/run.js';
+import { fromOtherSession } from './helpers/packets.js';
 
 const source = path.join(pcapDir, 'vxlan_http-get.pcap');
-const OUTER_SRC = 14 + 12; // outer IPv4 source address
-const VNI = 14 + 20 + 8 + 4; // VXLAN VNI, 3 bytes
-
-/** The same frame as another mirror session would send it: another source ENI, another VNI. */
-function fromOtherSession(data: Uint8Array, vni: number): Uint8Array {
-  const copy = data.slice();
-  copy.set([10, 9, 9, 9], OUTER_SRC);
-  copy.set([(vni >> 16) & 0xff, (vni >> 8) & 0xff, vni & 0xff], VNI);
-  return copy;
-}
-
 const inner = (rs: ReturnType<typeof shardRecords>['records']) => rs.filter((r) => r.service !== 'vxlan');
 
 describe('mirror duplicates', () => {

@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { shardRecords } from './helpers/run.js';
 import { writeFrames } from './helpers/tmpfile.js';
-import { tcpFrame, udpFrame, reverse, conversation, TCP, Endpoints } from './helpers/packets.js';
+import { tcpFrame, udpFrame, handshake, reverse, conversation, TCP, Endpoints } from './helpers/packets.js';
 import type { HttpRecord } from '../src/pool/records/http.js';
 
 const C: Endpoints = { src: '10.0.0.8', dst: '203.0.113.30', sport: 44000, dport: 80 };
@@ -18,11 +18,9 @@ const ISN_C = 5000, ISN_S = 9000;
 
 /** Client segments: [offset, length] pieces of the request bytes (may overlap or repeat). */
 function capture(pieces: [number, number][]) {
-  let t = 1e12;
+  let t = 1e12 + 3;
   const frames = [
-    { us: t++, data: tcpFrame(C, ISN_C, 0, TCP.SYN) },
-    { us: t++, data: tcpFrame(S, ISN_S, ISN_C + 1, TCP.SYN | TCP.ACK) },
-    { us: t++, data: tcpFrame(C, ISN_C + 1, ISN_S + 1, TCP.ACK) },
+    ...handshake(C, ISN_C, ISN_S, 1e12),
     ...pieces.map(([off, len]) => ({ us: t++, data: tcpFrame(C, ISN_C + 1 + off, ISN_S + 1, TCP.ACK, requests.subarray(off, off + len)) })),
     { us: t++, data: tcpFrame(S, ISN_S + 1, ISN_C + 1 + requests.length, TCP.ACK | TCP.PSH, responses) },
     { us: t++, data: tcpFrame(C, ISN_C + 1 + requests.length, ISN_S + 1 + responses.length, TCP.FIN | TCP.ACK) },

@@ -109,9 +109,11 @@ describe('scenario generator', () => {
     expect(http.filter((h) => h.status_code === undefined)).toEqual([]);
     expect(ssl.filter((s) => s.version !== 'TLSv13' || !s.server_name)).toEqual([]);
     expect(dns.filter((d) => d.rcode_name !== 'NOERROR' || !d.answers?.length)).toEqual([]);
-    // one record per connection, except the keep-alive beacons that the sensor splits each hour
+    // one record per connection: with no active timeout (the default) even the hours-long
+    // keep-alive beacons stay whole
     const tuples = new Set(tcp.map((c) => `${c['id.orig_h']}:${c['id.orig_p']}>${c['id.resp_h']}:${c['id.resp_p']}`));
     expect(tuples.size).toBe(manifest.counts.tcp_connections);
+    expect(tcp).toHaveLength(manifest.counts.tcp_connections);
     expect(conns.filter((c) => c.proto === 'udp' && c.service !== 'vxlan')).toHaveLength(manifest.counts.udp_flows);
   });
 

@@ -6,11 +6,11 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import path from 'node:path';
-import { readFileSync, existsSync } from 'node:fs';
-import { corpusFiles, pcapDir, truth, corpusDir } from './helpers/corpus.js';
+import { existsSync } from 'node:fs';
+import { corpusFiles, pcapDir, truth, truthDir, readTsv } from './helpers/corpus.js';
 import { shardRecords } from './helpers/run.js';
 import { writeFrames } from './helpers/tmpfile.js';
-import { conversation, tcpFrame, reverse, TCP, Endpoints } from './helpers/packets.js';
+import { conversation, handshake as tcpHandshake, tcpFrame, reverse, TCP, Endpoints, Timed } from './helpers/packets.js';
 import { concat } from './helpers/capture-writer.js';
 import { openCaptureFile } from '../src/capture/file-source.js';
 import { Slab } from '../src/capture/slab.js';
@@ -108,12 +108,6 @@ const rfc2253 = (s: string) => s.replace(/(^|,)id-at-(\w+)=/g, (_, sep: string, 
 /** tshark's "0x0097e6…" as Zeek and node:crypto write serials: upper case, no leading zero bytes. */
 const serialOf = (s: string) => s.replace(/^0x/, '').toUpperCase().replace(/^(00)+(?=..)/, '');
 
-function readTsv(file: string): Record<string, string>[] {
-  const [head, ...rows] = readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0);
-  const h = head.split('\t');
-  return rows.map((r) => Object.fromEntries(r.split('\t').map((v, i) => [h[i], v])));
-}
-
 /**
  * The leaf of tls12_sni_ipv6_ja3s, from `tshark -T pdml` (its one-line subject is cut at 240
  * characters in tshark's text output, so certs.py left this certificate out of certs.tsv).
@@ -154,10 +148,10 @@ describe('TLS in the corpus against tshark', () => {
     });
   }
 
-  for (const file of files.filter((f) => existsSync(path.join(corpusDir, 'truth', `${f}.certs.tsv`)))) {
+  for (const file of files.filter((f) => existsSync(path.join(truthDir, `${f}.certs.tsv`)))) {
     it(`${file}: every certificate's serial, issuer, subject and self-signedness`, () => {
       const want = [
-        ...readTsv(path.join(corpusDir, 'truth', `${file}.certs.tsv`)).map((r) => ({
+        ...readTsv(path.join(truthDir, `${file}.certs.tsv`)).map((r) => ({
           serial: serialOf(r.serial), issuer: rfc2253(r.issuer), subject: rfc2253(r.subject), selfSigned: r['self_signed(issuer==subject)'] === 'yes',
         })),
         ...(EXTRA_CERTS[file] ?? []),
@@ -288,7 +282,11 @@ describe('TLS handshakes across segments and records', () => {
     const bytes = record(22, simpleHello);
     const { logs, counters } = run([client(bytes)], Math.ceil(bytes.length / 2));
     expect(counters['tls.client_hellos']).toBe(1);
-    expect(sslOf(logs).map((r) => [r.server_name, r.ja3, r.ja4])).toEqual([['example.com', ja3(simpleOffer), ja4(simpleOffer)]]);
+    // JA3: MD5 of the string below; JA4 as FoxIO's JA4.md defines it: t, TLS 1.2, SNI, 3 ciphers,
+    // 4 extensions, ALPN h2, then the first 12 hex digits of SHA-256("009c,c02f,c030") and of
+    // SHA-256("000a,000b") (sorted extensions without SNI and ALPN; no signature algorithms)
+    expect(sslOf(logs).map((r) => [r.server_name, r.ja3, r.ja4])).toEqual([
+      ['example.com', 'da5e243ad691e5c221fff3e1db790dfb', 't12d0304h2_13bac7b83268_33a13ba74d1c']]);
     expect(ja3String(simpleOffer)).toBe('771,49199-49200-156,0-10-11-16,29-23,0');
   });
 
@@ -394,11 +392,9 @@ describe('TLS parser robustness', () => {
   const S = reverse(C);
   /** A connection to port 443 whose client sends `chunks` (the first starts like a TLS record). */
   function connection(clientChunks: Uint8Array[], serverChunks: Uint8Array[]) {
-    let cseq = 1000, sseq = 5000, t = 1e12;
-    const frames: { us: number; data: Uint8Array }[] = [];
+    let cseq = 1001, sseq = 5001, t = 1e12 + 30;
+    const frames: Timed[] = tcpHandshake(C, 1000, 5000, 1e12 + 10, 10);
     const push = (data: Uint8Array) => frames.push({ us: (t += 10), data });
-    push(tcpFrame(C, cseq++, 0, TCP.SYN));
-    push(tcpFrame(S, sseq++, cseq, TCP.SYN | TCP.ACK));
     for (let i = 0; i < Math.max(clientChunks.length, serverChunks.length); i++) {
       if (clientChunks[i]) {
         push(tcpFrame(C, cseq, sseq, TCP.ACK | TCP.PSH, clientChunks[i]));

@@ -11,12 +11,17 @@
 // IPv4 allows) and TCP checksums are left stale: mirrorsense does not verify them (like zeek -C)
 // and the benchmark runs Suricata with -k none. Next to the pcap, app-mix.json says what was
 // written: copies of each conversation and the records they should give. Both are generated when
-// either is missing, the pcap through a temporary name.
+// either is missing, the pcap through a temporary name. The pcap, VXLAN and IPv4 headers and the
+// priority queue come from test/helpers/wire.js and heap.js, shared with the evaluation scenario.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { MEGABYTES } from './captures.js';
 import { readPcap } from './pcap-read.js';
 import { dataDir, repoRoot } from './paths.js';
+import { MinHeap } from '../../test/helpers/heap.js';
+import {
+  VXLAN_OUTER_BYTES, setIpv4Checksum, writePcapHeader, writePcapRecordHeader, writeVxlanOuter,
+} from '../../test/helpers/wire.js';
 
 const CORPUS = path.resolve(repoRoot, '..', 'shared', 'corpus', 'pcaps');
 
@@ -44,7 +49,6 @@ const LINKTYPE_ETHERNET = 1;
 const TCP = 6;
 const UDP = 17;
 const TUNNEL_PORTS = [4789, 6081]; // VXLAN, GENEVE
-const VXLAN_BYTES = 50; // outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8
 const MIRROR_TARGET = ((10 << 24) | (255 << 16) | 10) >>> 0; // 10.255.0.10, as gen-pcap.mjs
 const CLIENT_ADDRESSES = 255 * 256 * 254; // 10.0-254.0-255.1-254 (10.255/16 is the mirror's)
 
@@ -56,15 +60,6 @@ function random(seed) {
     return s / 4294967296;
   };
   return { next, int: (n) => Math.floor(next() * n) };
-}
-
-/** The IPv4 header checksum of b[ip .. ip+len), written in place. */
-function setIpChecksum(b, ip, len) {
-  b[ip + 10] = 0; b[ip + 11] = 0;
-  let s = 0;
-  for (let i = 0; i < len; i += 2) s += (b[ip + i] << 8) | b[ip + i + 1];
-  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-  b.writeUInt16BE(~s & 0xffff, ip + 10);
 }
 
 /** An unfragmented, untunnelled Ethernet/IPv4 TCP or UDP frame's fields, or why the frame is not one. */
@@ -128,94 +123,24 @@ function clientAddress(i) {
   return ((10 << 24) | (Math.floor(n / (256 * 254)) << 16) | ((Math.floor(n / 254) % 256) << 8) | (1 + (n % 254))) >>> 0;
 }
 
-/** Active copies by the time of their next frame, then by copy number: a binary min-heap. */
-class CopyQueue {
-  #heap = [];
-
-  get size() { return this.#heap.length; }
-
-  peek() { return this.#heap[0]; }
-
-  push(copy) {
-    const h = this.#heap;
-    let i = h.push(copy) - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!earlier(h[i], h[parent])) break;
-      [h[i], h[parent]] = [h[parent], h[i]];
-      i = parent;
-    }
-  }
-
-  pop() {
-    const h = this.#heap;
-    const top = h[0];
-    const last = h.pop();
-    if (h.length > 0) {
-      h[0] = last;
-      for (let i = 0; ;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && earlier(h[l], h[m])) m = l;
-        if (r < h.length && earlier(h[r], h[m])) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-const earlier = (a, b) => a.time < b.time || (a.time === b.time && a.id < b.id);
-
-/** A 02:00:00:00:xx:xx MAC from an IPv4 address's low 16 bits, as gen-pcap.mjs. */
-function writeMac(b, o, addr) {
-  b.writeUInt32BE(0x02000000, o);
-  b.writeUInt16BE(addr & 0xffff, o + 4);
-}
-
-/** Outer Ethernet/IPv4/UDP/VXLAN headers for an inner frame of innerLength bytes; returns where the inner frame goes. */
-function writeVxlanHeaders(b, o, copy, innerLength) {
-  writeMac(b, o, MIRROR_TARGET);
-  writeMac(b, o + 6, copy.mirrorSource);
-  b.writeUInt16BE(0x0800, o + 12);
-  const ip = o + 14;
-  b[ip] = 0x45; b[ip + 1] = 0;
-  b.writeUInt16BE(20 + 8 + 8 + innerLength, ip + 2);
-  b.writeUInt16BE(copy.outerIpId, ip + 4);
-  copy.outerIpId = (copy.outerIpId + 1) & 0xffff;
-  b.writeUInt16BE(0x4000, ip + 6); // don't fragment
-  b[ip + 8] = 64; b[ip + 9] = UDP;
-  b.writeUInt32BE(copy.mirrorSource, ip + 12);
-  b.writeUInt32BE(MIRROR_TARGET, ip + 16);
-  setIpChecksum(b, ip, 20);
-  const udp = ip + 20;
-  b.writeUInt16BE(copy.outerPort, udp);
-  b.writeUInt16BE(4789, udp + 2);
-  b.writeUInt16BE(8 + 8 + innerLength, udp + 4);
-  b.writeUInt16BE(0, udp + 6); // no checksum, as RFC 7348 allows
-  const vxlan = udp + 8;
-  b.writeUInt32BE(0x08000000, vxlan); // flags: VNI present
-  b.writeUInt32BE(copy.vni << 8, vxlan + 4);
-  return vxlan + 8;
-}
-
 /** The copy's next frame as a pcap record at b[pos]; returns the position after it. */
 function writeFrame(b, pos, copy) {
   const frame = copy.conversation.frames[copy.next];
   const inner = frame.data.length;
-  const capLength = inner + (copy.vxlan ? VXLAN_BYTES : 0);
-  b.writeUInt32LE(Math.floor(copy.time / 1e6), pos);
-  b.writeUInt32LE(copy.time % 1e6, pos + 4);
-  b.writeUInt32LE(capLength, pos + 8);
-  b.writeUInt32LE(capLength, pos + 12);
-  const o = copy.vxlan ? writeVxlanHeaders(b, pos + 16, copy, inner) : pos + 16;
+  let o = writePcapRecordHeader(b, pos, Math.floor(copy.time / 1e6), copy.time % 1e6, inner + (copy.vxlan ? VXLAN_OUTER_BYTES : 0));
+  if (copy.vxlan) {
+    // MACs 02:00:00:00 and the address's low 16 bits, as gen-pcap.mjs
+    o = writeVxlanOuter(b, o, {
+      dstMac: MIRROR_TARGET & 0xffff, srcMac: copy.mirrorSource & 0xffff, src: copy.mirrorSource, dst: MIRROR_TARGET,
+      ipId: copy.outerIpId, df: true, sport: copy.outerPort, vni: copy.vni, innerLength: inner,
+    });
+    copy.outerIpId = (copy.outerIpId + 1) & 0xffff;
+  }
   frame.data.copy(b, o);
   b.writeUInt32BE(copy.client, o + frame.addrAt);
   b.writeUInt16BE(copy.ports[frame.portIndex], o + frame.portAt);
   if (frame.udpSumAt >= 0) b.writeUInt16BE(0, o + frame.udpSumAt);
-  setIpChecksum(b, o + 14, frame.ihl);
+  setIpv4Checksum(b, o + 14, frame.ihl);
   return o + inner;
 }
 
@@ -230,7 +155,7 @@ function writeAppCapture(out, targetBytes) {
   const conversations = loaded.filter((c) => !c.skip).map((c) => ({ ...c, copies: 0 }));
   if (conversations.length === 0) throw new Error(`no usable conversation in ${CORPUS}`);
   const largest = Math.max(...conversations.flatMap((c) => c.frames.map((f) => f.data.length)));
-  const buf = Buffer.alloc(CHUNK + 16 + VXLAN_BYTES + largest);
+  const buf = Buffer.alloc(CHUNK + 16 + VXLAN_OUTER_BYTES + largest);
   const rnd = random(SEED);
 
   const startCopy = (id, time) => {
@@ -251,9 +176,7 @@ function writeAppCapture(out, targetBytes) {
   };
 
   const fd = openSync(out, 'w');
-  buf.writeUInt32LE(0xa1b2c3d4, 0); buf.writeUInt16LE(2, 4); buf.writeUInt16LE(4, 6);
-  buf.writeInt32LE(0, 8); buf.writeUInt32LE(0, 12); buf.writeUInt32LE(262144, 16); buf.writeUInt32LE(LINKTYPE_ETHERNET, 20);
-  let pos = 24;
+  let pos = writePcapHeader(buf, 0, { snaplen: 262144, linkType: LINKTYPE_ETHERNET });
   let fileBytes = 0;
   let planned = 24;
   let copies = 0;
@@ -261,13 +184,14 @@ function writeAppCapture(out, targetBytes) {
   let frames = 0;
   let nextStart = START_US;
   let lastTime = START_US;
-  const queue = new CopyQueue();
+  // active copies by the time of their next frame, then by copy number
+  const queue = new MinHeap((a, b) => a.time < b.time || (a.time === b.time && a.id < b.id));
   for (;;) {
     if (planned < targetBytes && (queue.size === 0 || nextStart <= queue.peek().time)) {
       const copy = startCopy(copies++, nextStart);
       copy.conversation.copies++;
       if (copy.vxlan) vxlanCopies++;
-      planned += copy.conversation.bytes + (copy.vxlan ? VXLAN_BYTES * copy.conversation.frames.length : 0);
+      planned += copy.conversation.bytes + (copy.vxlan ? VXLAN_OUTER_BYTES * copy.conversation.frames.length : 0);
       queue.push(copy);
       nextStart += 100 + rnd.int(401);
       continue;

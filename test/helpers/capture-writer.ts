@@ -1,6 +1,8 @@
 // Small synthetic capture files for the reader tests: classic pcap in either byte order and
 // resolution, and pcapng built block by block (sections, interfaces, packet and other blocks).
 
+import { PCAP_HEADER_BYTES, PCAP_RECORD_HEADER_BYTES, writePcapHeader, writePcapRecordHeader } from './wire.js';
+
 export interface PcapRecord {
   tsSec: number;
   /** Microseconds or nanoseconds, as the file's magic says. */
@@ -35,26 +37,18 @@ export function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 /** Byte size of a classic pcap record holding `n` frame bytes. */
-export const pcapRecordSize = (n: number): number => 16 + n;
+export const pcapRecordSize = (n: number): number => PCAP_RECORD_HEADER_BYTES + n;
 
 export function writePcap(opts: PcapOptions, records: PcapRecord[]): Uint8Array {
   const le = opts.le ?? true;
-  const head = new DataView(new ArrayBuffer(24));
-  head.setUint32(0, opts.nano ? 0xa1b23c4d : 0xa1b2c3d4, le);
-  head.setUint16(4, 2, le);
-  head.setUint16(6, 4, le);
-  head.setUint32(16, opts.snaplen ?? 262144, le);
-  head.setUint32(20, opts.linkField ?? 1, le);
-  const parts: Uint8Array[] = [new Uint8Array(head.buffer)];
+  const out = new Uint8Array(PCAP_HEADER_BYTES + records.reduce((n, r) => n + pcapRecordSize(r.data.length), 0));
+  let o = writePcapHeader(out, 0, { le, nano: opts.nano, snaplen: opts.snaplen, linkType: opts.linkField });
   for (const r of records) {
-    const h = new DataView(new ArrayBuffer(16));
-    h.setUint32(0, r.tsSec, le);
-    h.setUint32(4, r.tsFrac, le);
-    h.setUint32(8, r.caplen ?? r.data.length, le);
-    h.setUint32(12, r.wirelen ?? r.data.length, le);
-    parts.push(new Uint8Array(h.buffer), r.data);
+    o = writePcapRecordHeader(out, o, r.tsSec, r.tsFrac, r.caplen ?? r.data.length, r.wirelen ?? r.data.length, le);
+    out.set(r.data, o);
+    o += r.data.length;
   }
-  return concat(parts);
+  return out;
 }
 
 export interface InterfaceOptions {

@@ -13,7 +13,8 @@ export function corpusFiles(): string[] {
   return readdirSync(pcapDir).filter((f) => f.endsWith('.pcap') || f.endsWith('.pcapng')).sort();
 }
 
-function readTsv(file: string): Record<string, string>[] {
+/** A tab-separated truth file: one object per row, keyed by the header row. */
+export function readTsv(file: string): Record<string, string>[] {
   const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0);
   const header = lines[0].split('\t');
   return lines.slice(1).map((line) => {

@@ -1,11 +1,14 @@
-// Frames built field by field for tests: Ethernet, IPv4, TCP, UDP and VXLAN encapsulation, with
-// lengths right and checksums zero (the sensor does not validate checksums, as Zeek with -C).
+// Frames built field by field for tests: Ethernet, IPv4, TCP, UDP and VXLAN encapsulation, TCP
+// handshakes and whole conversations, with lengths right and checksums zero (the sensor does not
+// validate checksums, as Zeek with -C) except the VXLAN outer IPv4 header's (wire.js writes it).
 
 import { concat } from './capture-writer.js';
-
-const ip4 = (s: string) => s.split('.').map(Number);
+import { VXLAN_OUTER_BYTES, ip4, writeVxlanOuter } from './wire.js';
 
 export interface Endpoints { src: string; dst: string; sport: number; dport: number }
+
+/** A frame and its capture time in µs. */
+export interface Timed { us: number; data: Uint8Array }
 
 export function ethernet(payload: Uint8Array, type = 0x0800): Uint8Array {
   const h = new Uint8Array(14);
@@ -23,8 +26,8 @@ export function ipv4(src: string, dst: string, proto: number, payload: Uint8Arra
   dv.setUint16(4, id);
   h[8] = 64;
   h[9] = proto;
-  h.set(ip4(src), 12);
-  h.set(ip4(dst), 16);
+  dv.setUint32(12, ip4(src));
+  dv.setUint32(16, ip4(dst));
   return concat([h, payload]);
 }
 
@@ -83,12 +86,21 @@ export function udpFrame(e: Endpoints, data: Uint8Array, id = 1): Uint8Array {
 
 /** A frame as AWS Traffic Mirroring sends it: Ethernet/IPv4/UDP to 4789/VXLAN(VNI)/inner frame. */
 export function vxlan(inner: Uint8Array, vni: number, outerSrc = '10.255.0.1', outerDst = '10.255.0.10', sport = 40000): Uint8Array {
-  const h = new Uint8Array(8);
-  h[0] = 0x08;
-  h[4] = (vni >> 16) & 0xff;
-  h[5] = (vni >> 8) & 0xff;
-  h[6] = vni & 0xff;
-  return ethernet(ipv4(outerSrc, outerDst, 17, udp(sport, 4789, concat([h, inner]))));
+  const out = new Uint8Array(VXLAN_OUTER_BYTES + inner.length);
+  const o = writeVxlanOuter(out, 0, { dstMac: 1, srcMac: 2, src: ip4(outerSrc), dst: ip4(outerDst), ipId: 1, sport, vni, innerLength: inner.length });
+  out.set(inner, o);
+  return out;
+}
+
+/**
+ * A VXLAN frame (outer IPv4 with no options) as a second mirror session sends the same packet:
+ * outer source 10.9.9.9, another VNI.
+ */
+export function fromOtherSession(frame: Uint8Array, vni: number): Uint8Array {
+  const copy = frame.slice();
+  copy.set([10, 9, 9, 9], 14 + 12);
+  copy.set([(vni >> 16) & 0xff, (vni >> 8) & 0xff, vni & 0xff], 14 + 20 + 8 + 4);
+  return copy;
 }
 
 /** The endpoints seen from the other side. */
@@ -96,18 +108,25 @@ export function reverse(e: Endpoints): Endpoints {
   return { src: e.dst, dst: e.src, sport: e.dport, dport: e.sport };
 }
 
-/**
- * A whole TCP conversation as timed frames: handshake, each message cut into segments of at
- * most `mss` bytes (acknowledged by the other side), then FINs both ways.
- */
-export function conversation(c: Endpoints, msgs: { fromClient: boolean; data: Uint8Array }[], startUs: number, mss = 1400): { us: number; data: Uint8Array }[] {
+/** The three-way handshake from `c`: SYN (seq isnC), SYN-ACK (seq isnS), ACK, `stepUs` apart from `us`. */
+export function handshake(c: Endpoints, isnC: number, isnS: number, us: number, stepUs = 1): Timed[] {
   const s = reverse(c);
-  let cseq = 1000, sseq = 9000, t = startUs;
-  const out: { us: number; data: Uint8Array }[] = [];
+  return [
+    { us, data: tcpFrame(c, isnC, 0, TCP.SYN) },
+    { us: us + stepUs, data: tcpFrame(s, isnS, isnC + 1, TCP.SYN | TCP.ACK) },
+    { us: us + 2 * stepUs, data: tcpFrame(c, isnC + 1, isnS + 1, TCP.ACK) },
+  ];
+}
+
+/**
+ * A whole TCP conversation as timed frames, 100 µs apart: handshake, each message cut into
+ * segments of at most `mss` bytes (acknowledged by the other side), then FINs both ways.
+ */
+export function conversation(c: Endpoints, msgs: { fromClient: boolean; data: Uint8Array }[], startUs: number, mss = 1400): Timed[] {
+  const s = reverse(c);
+  const out = handshake(c, 1000, 9000, startUs + 100, 100);
+  let cseq = 1001, sseq = 9001, t = startUs + 300;
   const push = (data: Uint8Array) => out.push({ us: (t += 100), data });
-  push(tcpFrame(c, cseq++, 0, TCP.SYN));
-  push(tcpFrame(s, sseq++, cseq, TCP.SYN | TCP.ACK));
-  push(tcpFrame(c, cseq, sseq, TCP.ACK));
   for (const m of msgs) {
     for (let off = 0; off < m.data.length; off += mss) {
       const seg = m.data.subarray(off, off + mss);

@@ -14,9 +14,14 @@ export function tmpPath(name: string): string {
   return path.join(dir, `${n++}-${name}`);
 }
 
+/** Write bytes to a new temporary file; returns its path. */
+export function tmpFile(bytes: Uint8Array, name = 'capture'): string {
+  const file = tmpPath(name);
+  writeFileSync(file, bytes);
+  return file;
+}
+
 /** Write frames (with their capture times in µs) as a classic pcap; returns its path. */
 export function writeFrames(frames: { us: number; data: Uint8Array }[], name = 'frames.pcap'): string {
-  const file = tmpPath(name);
-  writeFileSync(file, writePcap({}, frames.map((f) => ({ tsSec: Math.floor(f.us / 1e6), tsFrac: f.us % 1e6, data: f.data }))));
-  return file;
+  return tmpFile(writePcap({}, frames.map((f) => ({ tsSec: Math.floor(f.us / 1e6), tsFrac: f.us % 1e6, data: f.data }))), name);
 }

@@ -9,7 +9,8 @@
 
 import { Device, Item, Network, Remote, Spawn } from './network.js';
 import { Rng } from './rng.js';
-import { AGENT, appData, clientFinished, clientHello, concat, httpRequest, httpResponse, serverFlight, text, TlsUpload } from './payloads.js';
+import { AGENT, appData, clientFinished, clientHello, httpRequest, httpResponse, serverFlight, text, TlsUpload } from './payloads.js';
+import { concat } from '../helpers/capture-writer.js';
 import { connect, connectByName, httpMessages, tlsMessages } from './sessions.js';
 import { Bytes, Msg, failedConnect } from './tcp.js';
 import { Label, BeaconTransport } from './labels.js';
@@ -186,10 +187,10 @@ export class Attacks {
         return beats.map((t) => spawnAt(t, () => connect(net, net.flowTo(d, endpoint, port, 6, r), endpoint, t, r,
           httpMessages(net, [{ req: post(endpoint.ip), resp: reply(), serverThink: round(r.range(5_000, 60_000)) }]), { closeBy: 's', finWithLast: true })))[Symbol.iterator]();
       case 'http-keepalive':
-        return [spawnAt(beats[0], () => connectByName(net, d, endpoint, port, beats[0], r, (syn) =>
-          httpMessages(net, clearOfHours(beats, syn).map((t) => ({ req: post(`${endpoint.name}:${port}`), resp: reply(), at: t, serverThink: round(r.range(5_000, 60_000)) })))))][Symbol.iterator]();
+        return [spawnAt(beats[0], () => connectByName(net, d, endpoint, port, beats[0], r, () =>
+          httpMessages(net, beats.map((t) => ({ req: post(`${endpoint.name}:${port}`), resp: reply(), at: t, serverThink: round(r.range(5_000, 60_000)) })))))][Symbol.iterator]();
       case 'tls-keepalive':
-        return [spawnAt(beats[0], () => connectByName(net, d, endpoint, port, beats[0], r, (syn) => keepAliveTls(net, r, endpoint, clearOfHours(beats, syn))))][Symbol.iterator]();
+        return [spawnAt(beats[0], () => connectByName(net, d, endpoint, port, beats[0], r, () => keepAliveTls(net, r, endpoint, beats)))][Symbol.iterator]();
     }
   }
 
@@ -254,19 +255,6 @@ function* keepAliveTls(net: Network, r: Rng, endpoint: Remote, beats: number[]):
     yield { from: 'c', data: appData(r, round(r.range(180, 420))), at: t };
     yield { from: 's', data: appData(r, round(r.chance(0.1) ? r.range(800, 2_500) : r.range(40, 160))), think: round(r.range(5_000, 60_000)) };
   }
-}
-
-/**
- * The sensor ends a connection's record after each hour it has lasted (its active timeout, 1 h
- * by default) and carries on in a new one. A beat that straddles that moment would have its
- * request in one record and its answer in the next, so beats within 3 s before an hour of the
- * connection (counted from its SYN) move to just after it.
- */
-function clearOfHours(beats: number[], syn: number): number[] {
-  return beats.map((t) => {
-    const next = syn + Math.ceil((t - syn) / HOUR) * HOUR;
-    return next > syn && next - t < 3 * S ? next + 500_000 : t;
-  });
 }
 
 /** Bytes `head` then `body`. */

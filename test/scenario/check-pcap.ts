@@ -2,9 +2,12 @@
 // and checks what the generator promises, without the sensor: classic little-endian µs pcap,
 // frames in time order, each one AWS-mirror VXLAN (outer IPv4 checksum right, UDP to 4789 with
 // checksum 0, VXLAN flags 0x08, the VNI of the mirror source) around an Ethernet/IPv4 frame whose
-// lengths agree with the bytes and whose IPv4, TCP and UDP checksums verify.
+// lengths agree with the bytes and whose IPv4, TCP and UDP checksums verify. The frames are
+// parsed here, apart from the generator; the checksum arithmetic is the one shared module
+// (../helpers/wire.js), which test/checksum.test.ts checks against RFC 1071 and real frames.
 
 import { openSync, readSync, closeSync } from 'node:fs';
+import { pseudoHeaderSum, sum16, verifies } from '../helpers/wire.js';
 
 export interface PcapCheck {
   frames: number;
@@ -16,18 +19,6 @@ export interface PcapCheck {
   /** What was wrong, one line each (at most 20 kept), and how many problems in all. */
   problems: string[];
   problemCount: number;
-}
-
-function sum16(b: Buffer, off: number, len: number, s: number): number {
-  const end = off + len - (len & 1);
-  for (let i = off; i < end; i += 2) s += (b[i] << 8) | b[i + 1];
-  if (len & 1) s += b[off + len - 1] << 8;
-  return s;
-}
-
-function folds(s: number): boolean {
-  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-  return s === 0xffff;
 }
 
 /** The mirror sources and the VNI each must use. */
@@ -89,7 +80,7 @@ export function checkPcap(file: string, mirrors: Record<string, number>, sensor:
     if (b.readUInt16BE(f + 12) !== 0x0800) return problem('outer ethertype is not IPv4');
     const o = f + 14;
     if (b[o] !== 0x45) return problem('outer IPv4 header is not 20 bytes');
-    if (!folds(sum16(b, o, 20, 0))) problem('outer IPv4 checksum');
+    if (!verifies(sum16(b, o, 20))) problem('outer IPv4 checksum');
     if (b.readUInt16BE(o + 2) !== len - 14) problem('outer IPv4 length');
     if (b[o + 9] !== 17) return problem('outer protocol is not UDP');
     const src = ip(b, o + 12);
@@ -107,7 +98,7 @@ export function checkPcap(file: string, mirrors: Record<string, number>, sensor:
     if (b.readUInt16BE(e + 12) !== 0x0800) return problem('inner ethertype is not IPv4');
     const i = e + 14;
     if (b[i] !== 0x45) return problem('inner IPv4 header is not 20 bytes');
-    if (!folds(sum16(b, i, 20, 0))) problem('inner IPv4 checksum');
+    if (!verifies(sum16(b, i, 20))) problem('inner IPv4 checksum');
     const total = b.readUInt16BE(i + 2);
     if (total !== len - 50 - 14) problem(`inner IPv4 length ${total} for ${len - 64} bytes`);
     const proto = b[i + 9];
@@ -122,6 +113,6 @@ export function checkPcap(file: string, mirrors: Record<string, number>, sensor:
       return problem(`inner protocol ${proto}`);
     }
     // the pseudo-header (addresses, protocol, length) and the segment sum to all ones
-    if (!folds(sum16(b, l4, l4len, sum16(b, i + 12, 8, proto + l4len)))) problem(`inner ${proto === 6 ? 'TCP' : 'UDP'} checksum`);
+    if (!verifies(sum16(b, l4, l4len, pseudoHeaderSum(b, i, proto, l4len)))) problem(`inner ${proto === 6 ? 'TCP' : 'UDP'} checksum`);
   }
 }

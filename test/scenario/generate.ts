@@ -3,16 +3,18 @@
 // and OUT_DIR/manifest.json.
 //
 // Every behaviour is a schedule that starts conversations; every conversation is a lazy sequence
-// of timed packets. A min-heap keyed on each sequence's next packet merges them all into one
-// time-ordered stream that goes straight to the file, so memory holds only the conversations
-// open at the moment (the 30 MiB upload included, whose segments are built as they are written).
+// of timed packets. A min-heap keyed on each sequence's next packet (ties: first queued first)
+// merges them all into one time-ordered stream that goes straight to the file, so memory holds
+// only the conversations open at the moment (the 30 MiB upload included, whose segments are
+// built as they are written).
 // Deterministic: the same options give the same bytes.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { MinHeap } from './heap.js';
+import { MinHeap } from '../helpers/heap.js';
 import { Item, Network, isSpawn } from './network.js';
-import { PcapWriter, SENSOR_IP, ipString } from './pcap.js';
+import { PcapWriter, SENSOR_IP } from './pcap.js';
+import { ipString } from '../helpers/wire.js';
 import { Rng } from './rng.js';
 import { Benign, Clock } from './benign.js';
 import { Attacks, BEACONS, UPLOAD_BYTES } from './attacks.js';
@@ -88,7 +90,7 @@ export function generate(outDir: string, options: ScenarioOptions = {}): Manifes
   const attacks = new Attacks(net, rng.fork('attacks'), clock);
 
   const writer = new PcapWriter(pcapFile);
-  const heap = new MinHeap<Entry>();
+  const heap = new MinHeap<Entry>((a, b) => a.us < b.us || (a.us === b.us && a.seq < b.seq));
   let seq = 0;
   const advance = (it: Iterator<Item>) => {
     const r = it.next();

@@ -11,7 +11,8 @@
 // Each device keeps a DNS cache: a name is looked up (UDP to the resolver) when the device has no
 // unexpired answer, and a connection by name waits for the answer.
 
-import { Flow, Host, Mirror, Packet, ip4, ipString } from './pcap.js';
+import { Flow, Host, Mirror, Packet } from './pcap.js';
+import { ip4, ipString } from '../helpers/wire.js';
 import { Rng } from './rng.js';
 import { udpExchange } from './tcp.js';
 import { dnsQuery, dnsResponse } from './payloads.js';

@@ -8,6 +8,7 @@
 
 import { crc32, deflateSync } from 'node:zlib';
 import { Rng } from './rng.js';
+import { concat } from '../helpers/capture-writer.js';
 
 const enc = new TextEncoder();
 
@@ -20,15 +21,6 @@ const TEXT = (() => {
   while (s.length < 1 << 18) s += r.pick(words) + (r.chance(0.08) ? '.\n' : ' ');
   return enc.encode(s);
 })();
-
-export function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
 
 /** n bytes that look encrypted. */
 export function noise(rng: Rng, n: number): Uint8Array {

@@ -6,7 +6,8 @@ import { Device, Network, Remote } from './network.js';
 import { Flow, Packet } from './pcap.js';
 import { Rng } from './rng.js';
 import { Msg, TcpSpec, tcpSession } from './tcp.js';
-import { TlsProfile, appData, clientFinished, clientHello, concat, serverFlight } from './payloads.js';
+import { TlsProfile, appData, clientFinished, clientHello, serverFlight } from './payloads.js';
+import { concat } from '../helpers/capture-writer.js';
 
 export interface TlsExchange {
   /** Plaintext bytes each way (sent as application data records). */
