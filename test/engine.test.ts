@@ -11,6 +11,7 @@ import type { Alert } from '../src/engine/alert.js';
 import { saveBaseline, loadBaseline } from '../src/engine/state.js';
 import type { ConnRecord } from '../src/pool/conn-record.js';
 import type { LogRecord } from '../src/pool/shard.js';
+import type { DnsRecord } from '../src/pool/records/dns.js';
 
 const T0 = Date.parse('2026-03-02T06:00:00Z') / 1000;
 let uidN = 0;
@@ -20,6 +21,13 @@ function conn(ts: number, orig: string, resp: string, over: Partial<ConnRecord> 
     _path: 'conn', ts, uid: `C${uidN++}`, 'id.orig_h': orig, 'id.orig_p': 40000 + (uidN % 20000), 'id.resp_h': resp,
     'id.resp_p': 443, proto: 'tcp', conn_state: 'SF', missed_bytes: 0, orig_pkts: 10, orig_ip_bytes: 1000,
     resp_pkts: 10, resp_ip_bytes: 5000, duration: 1, orig_bytes: 500, resp_bytes: 4000, ...over,
+  };
+}
+
+function dns(ts: number, orig: string, query: string, addr: string, vni?: number): DnsRecord {
+  return {
+    _path: 'dns', ts, uid: `D${uidN++}`, 'id.orig_h': orig, 'id.orig_p': 53000, 'id.resp_h': '10.0.0.2', 'id.resp_p': 53, vni,
+    proto: 'udp', trans_id: 1, query, AA: false, TC: false, RD: true, RA: true, Z: 0, rejected: false, resolved: [{ addr, ttl: 300 }],
   };
 }
 
@@ -94,6 +102,17 @@ describe('connection models', () => {
 });
 
 describe('alerts and baselines', () => {
+  it('a DNS answer names connections of its own address space only', () => {
+    // 10.0.0.3 exists in two VPCs (VNI 101 → space 1, 102 → space 2); only the one in space 1 asked
+    const at = T0 + 5 * 3600;
+    const records = [...background(6), dns(at - 10, '10.0.0.3', 'cdn.rare-example.net', '203.0.113.99', 101),
+      conn(at, '10.0.0.3', '203.0.113.99', { vni: 101 }), conn(at, '10.0.0.3', '203.0.113.99', { vni: 102 })];
+    const alerts: Alert[] = [];
+    const engine = new Engine({ learnFor: 3600, vniSpaces: { 101: 1, 102: 2 }, onAlert: (a) => alerts.push(a) });
+    engine.ingest(records);
+    expect(alerts.map((a) => [a.device.vni, a.endpoint.hostname])).toEqual([[101, 'cdn.rare-example.net'], [102, undefined]]);
+  });
+
   it('the same alert gets the same id in every run', () => {
     const records = () => [...background(6), conn(T0 + 4 * 3600, '10.0.0.3', '203.0.113.99')];
     expect(run(records()).alerts[0].id).toBe(run(records()).alerts[0].id);

@@ -98,7 +98,7 @@ export class Engine implements ModelContext {
     for (const r of sorted) {
       this.learnEnd ??= this.opts.learnFor !== undefined ? r.ts + this.opts.learnFor : undefined;
       switch (r._path) {
-        case 'dns': this.dns.observe(r as DnsRecord); break;
+        case 'dns': this.dns.observe(r as DnsRecord, this.deviceKey(r['id.orig_h'], r.vni)); break;
         case 'ssl': this.ssl(r as SslRecord); break;
         case 'http': this.http(r as HttpRecord); break;
         case 'burst': this.burst(r as BurstRecord); break;
@@ -149,7 +149,7 @@ export class Engine implements ModelContext {
     if (isExternal(device) || c.service === 'vxlan' || c.service === 'geneve') return;
     const deviceKey = this.deviceKey(device, c.vni);
     const endpoint = c['id.resp_h'];
-    const hostname = this.hostnames.get(c.uid) ?? this.dns.lookup(device, endpoint, c.ts);
+    const hostname = this.hostnames.get(c.uid) ?? this.dns.lookup(deviceKey, endpoint, c.ts);
     this.hostnames.delete(c.uid);
     const domain = registrableDomain(hostname);
     if (isExternal(endpoint)) {
