@@ -113,6 +113,13 @@ describe('alerts and baselines', () => {
     expect(alerts.map((a) => [a.device.vni, a.endpoint.hostname])).toEqual([[101, 'cdn.rare-example.net'], [102, undefined]]);
   });
 
+  it('a device seen through two VNIs of one address space is one device: one alert', () => {
+    const fails = Array.from({ length: 16 }, (_, i) => conn(T0 + 5 * 3600 + i * 10, '10.0.0.4', '203.0.113.66', { conn_state: 'S0', orig_bytes: 0, vni: i % 2 ? 101 : 102 }));
+    const bursts = run([...background(6), ...fails]).alerts.filter((a) => a.model === 'conn.failed_burst');
+    expect(bursts.length).toBeGreaterThan(1); // raised, then raised again as it grew
+    expect(new Set(bursts.map((a) => a.id)).size).toBe(1);
+  });
+
   it('the same alert gets the same id in every run', () => {
     const records = () => [...background(6), conn(T0 + 4 * 3600, '10.0.0.3', '203.0.113.99')];
     expect(run(records()).alerts[0].id).toBe(run(records()).alerts[0].id);

@@ -1,6 +1,7 @@
 // Alerts as DESIGN.md specifies them, and the book that gives each one its stable id and
 // throttles them: one alert per model, device and endpoint per window (a day of capture time),
-// updated in place (same id) when its evidence grows instead of repeated.
+// updated in place (same id) when its evidence grows instead of repeated. The device is its key
+// (its address within its address space), not the VNI it was seen through: the VNI is evidence.
 
 import { createHash } from 'node:crypto';
 
@@ -24,8 +25,8 @@ export interface Alert {
   incident?: string;
 }
 
-/** What a model hands the book: the alert without its id and time stamp. */
-export type AlertDraft = Omit<Alert, 'id' | 'ts'> & { at: number };
+/** What a model hands the book: the alert without its id and time stamp, with the device's key. */
+export type AlertDraft = Omit<Alert, 'id' | 'ts'> & { at: number; deviceKey: string };
 
 /** One throttling window: a day of capture time. */
 export const ALERT_WINDOW_S = 86400;
@@ -40,12 +41,12 @@ export class AlertBook {
   /** Raise (or update) an alert; returns it, or undefined when it changed nothing worth telling. */
   raise(d: AlertDraft): Alert | undefined {
     const window = Math.floor(d.at / ALERT_WINDOW_S);
-    const key = `${d.model}|${d.device.ip}|${d.device.vni ?? ''}|${d.endpoint.ip}|${window}`;
+    const key = `${d.model}|${d.deviceKey}|${d.endpoint.ip}|${window}`;
     const prev = this.raised.get(key);
     if (prev && d.score < prev.score + UPDATE_SCORE_STEP) return undefined;
-    const { at, ...rest } = d;
+    const { at, deviceKey: _, ...rest } = d;
     const alert: Alert = {
-      id: prev?.id ?? createHash('sha256').update(key).digest('hex').slice(0, 24),
+      id: createHash('sha256').update(key).digest('hex').slice(0, 24),
       ts: new Date(Math.round(at * 1000)).toISOString(),
       ...rest,
       score: Math.round(d.score * 1000) / 1000,

@@ -100,6 +100,7 @@ export function beaconPeriodic(): Model {
           model: 'beacon.periodic',
           title: 'Beaconing to a rare external endpoint',
           score: b.score,
+          deviceKey: s.deviceKey,
           device: { ip: s.device, vni: s.vni },
           endpoint: { ip: s.endpoint, port: s.port, hostname: s.hostname },
           evidence: {

@@ -43,6 +43,7 @@ export function exfilNewEndpoint(): Model {
         model: 'exfil.new_endpoint',
         title: 'Unusual external data to a new endpoint',
         score: Math.min(1, 0.7 + 0.1 * Math.log2(u.bytes / u.threshold + 1)),
+        deviceKey: o.deviceKey,
         device: { ip: o.device, vni: o.vni },
         endpoint: { ip: o.endpoint, port: o.port, hostname: o.hostname },
         evidence: {

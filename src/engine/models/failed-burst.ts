@@ -29,6 +29,7 @@ export function failedBurst(): Model {
         model: 'conn.failed_burst',
         title: 'Multiple failed connections to a rare endpoint',
         score: Math.min(1, 0.7 + 0.3 * (times.length - FAILED_BURST_COUNT) / FAILED_BURST_COUNT),
+        deviceKey: o.deviceKey,
         device: { ip: o.device, vni: o.vni },
         endpoint: { ip: o.endpoint, port: o.port, hostname: o.hostname },
         evidence: {

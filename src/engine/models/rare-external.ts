@@ -15,6 +15,7 @@ export function rareExternal(): Model {
         model: 'conn.rare_external',
         title: 'Connection to a rare external endpoint',
         score: 0.6 + 0.4 / (1 + r.others + r.domainOthers),
+        deviceKey: o.deviceKey,
         device: { ip: o.device, vni: o.vni },
         endpoint: { ip: o.endpoint, port: o.port, hostname: o.hostname },
         evidence: {
