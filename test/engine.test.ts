@@ -9,9 +9,11 @@ import path from 'node:path';
 import { Engine } from '../src/engine/engine.js';
 import type { Alert } from '../src/engine/alert.js';
 import { saveBaseline, loadBaseline } from '../src/engine/state.js';
+import { BoundedMap, Evictions } from '../src/engine/bounded-map.js';
 import type { ConnRecord } from '../src/pool/conn-record.js';
 import type { LogRecord } from '../src/pool/shard.js';
 import type { DnsRecord } from '../src/pool/records/dns.js';
+import type { SslRecord } from '../src/pool/records/ssl.js';
 
 const T0 = Date.parse('2026-03-02T06:00:00Z') / 1000;
 let uidN = 0;
@@ -152,5 +154,37 @@ describe('alerts and baselines', () => {
     engine.pol.age();
     expect(engine.pol.devices.has('10.0.0.1')).toBe(false);
     expect(engine.pol.endpoints.has('198.51.100.10')).toBe(false);
+  });
+});
+
+describe('bounds', () => {
+  it('a bounded map evicts the least recently used entry and counts it; maps of a kind share a count', () => {
+    const shared = new Evictions();
+    const m = new BoundedMap<string, number>(2, shared);
+    m.set('a', 1);
+    m.set('b', 2);
+    expect(m.touch('a')).toBe(1); // a is now the most recently used
+    expect(m.touch('c', () => 3)).toBe(3);
+    expect([...m.keys()]).toEqual(['a', 'c']);
+    expect(m.get('b')).toBeUndefined();
+    const other = new BoundedMap<string, number>(1, shared);
+    other.set('x', 1);
+    other.set('y', 2);
+    expect(shared.count).toBe(2);
+    expect(m.touch('z')).toBeUndefined(); // touching an absent key without make() adds nothing
+    expect(m.size).toBe(2);
+  });
+
+  it('the engine counts what its maps evict as engine.evicted.* counters', () => {
+    const engine = new Engine({ learnFor: 3600, onAlert: () => undefined });
+    // TLS server names wait for their connection's record; 65,536 are kept
+    const names: SslRecord[] = Array.from({ length: (1 << 16) + 5 }, (_, i) => ({
+      _path: 'ssl', ts: T0 + i / 1000, uid: `S${i}`, 'id.orig_h': '10.0.0.1', 'id.orig_p': 40000, 'id.resp_h': '198.51.100.10',
+      'id.resp_p': 443, server_name: `h${i}.example.com`,
+    }));
+    engine.ingest(names);
+    const counters = engine.counters();
+    expect(counters['engine.evicted.hostnames']).toBe(5);
+    expect(counters).toMatchObject({ 'engine.evicted.devices': 0, 'engine.evicted.passive_dns': 0, 'engine.evicted.beacon.periodic': 0 });
   });
 });

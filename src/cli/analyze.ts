@@ -153,7 +153,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeSummary> {
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     progress?.stop();
-    const counters = mergeCounters(final.map((r) => r.counters ?? {}));
+    const counters = { ...mergeCounters(final.map((r) => r.counters ?? {})), ...engine?.counters() };
     const frames = counters['decoder.pkts'] ?? 0;
     const bytes = counters['decoder.bytes'] ?? 0;
     return {

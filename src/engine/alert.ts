@@ -4,6 +4,7 @@
 // (its address within its address space), not the VNI it was seen through: the VNI is evidence.
 
 import { createHash } from 'node:crypto';
+import { BoundedMap, Evictions } from './bounded-map.js';
 
 export const MODEL_IDS = [
   'beacon.periodic', 'http.post_rare_host', 'http.post_ip_no_host', 'http.new_ua_ip_no_host', 'http.scripting_ua_rare',
@@ -34,9 +35,15 @@ export const ALERT_WINDOW_S = 86400;
 const UPDATE_SCORE_STEP = 0.05;
 
 export class AlertBook {
-  private readonly raised = new Map<string, Alert>();
+  private readonly raised: BoundedMap<string, Alert>;
 
-  constructor(private readonly emit: (a: Alert) => void, private readonly capacity = 1 << 18) {}
+  constructor(private readonly emit: (a: Alert) => void, capacity = 1 << 18) {
+    this.raised = new BoundedMap(capacity);
+  }
+
+  get evictions(): Evictions {
+    return this.raised.evictions;
+  }
 
   /** Raise (or update) an alert; returns it, or undefined when it changed nothing worth telling. */
   raise(d: AlertDraft): Alert | undefined {
@@ -51,9 +58,7 @@ export class AlertBook {
       ...rest,
       score: Math.round(d.score * 1000) / 1000,
     };
-    this.raised.delete(key);
     this.raised.set(key, alert);
-    if (this.raised.size > this.capacity) this.raised.delete(this.raised.keys().next().value as string);
     this.emit(alert);
     return alert;
   }

@@ -1,7 +1,8 @@
 // The detection engine, on the main thread: every shard's records, in capture-time order, feed
 // the pattern of life, the passive DNS map and the models, which raise alerts. It holds the
 // network-wide view (rarity means rare across every device), which is why it is not sharded.
-// Models stay quiet during the learning period; learning goes on after it.
+// Models stay quiet during the learning period; learning goes on after it. What the bounded maps
+// evict is counted as engine.evicted.* (counters()).
 
 import type { LogRecord } from '../pool/shard.js';
 import type { ConnRecord } from '../pool/conn-record.js';
@@ -12,6 +13,7 @@ import type { BurstRecord } from '../pool/records/burst.js';
 import { AlertBook, Alert, AlertDraft } from './alert.js';
 import { PatternOfLife } from './pattern-of-life.js';
 import { PassiveDns } from './passive-dns.js';
+import { BoundedMap } from './bounded-map.js';
 import { isExternal, registrableDomain } from './addresses.js';
 import type { Model, ModelContext, Outbound, Rarity } from './model.js';
 import { rareExternal } from './models/rare-external.js';
@@ -44,7 +46,7 @@ export class Engine implements ModelContext {
   readonly dns = new PassiveDns();
   private readonly book: AlertBook;
   private readonly models: Model[];
-  private readonly hostnames = new Map<string, string>();
+  private readonly hostnames = new BoundedMap<string, string>(HOSTNAMES_KEPT);
   private learnEnd: number | undefined;
   private nextTick = 0;
 
@@ -70,6 +72,16 @@ export class Engine implements ModelContext {
 
   alertsByModel(): Record<string, number> {
     return this.book.countsByModel();
+  }
+
+  /** Evictions from every bounded map, as engine.evicted.<what> counters. */
+  counters(): Record<string, number> {
+    const evicted: Record<string, number> = {
+      ...Object.fromEntries(Object.entries(this.pol.evicted).map(([what, e]) => [what, e.count])),
+      passive_dns: this.dns.evictions.count, hostnames: this.hostnames.evictions.count, alerts: this.book.evictions.count,
+      ...Object.fromEntries(this.models.filter((m) => m.evictions).map((m) => [m.id, m.evictions!.count])),
+    };
+    return Object.fromEntries(Object.entries(evicted).map(([what, n]) => [`engine.evicted.${what}`, n]));
   }
 
   deviceKey(ip: string, vni: number | undefined): string {
@@ -122,7 +134,6 @@ export class Engine implements ModelContext {
   private rememberHostname(uid: string, name: string | undefined): void {
     if (!name) return;
     this.hostnames.set(uid, name);
-    if (this.hostnames.size > HOSTNAMES_KEPT) this.hostnames.delete(this.hostnames.keys().next().value as string);
   }
 
   private ssl(s: SslRecord): void {

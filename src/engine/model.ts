@@ -9,6 +9,7 @@ import type { SslRecord } from '../pool/records/ssl.js';
 import type { BurstRecord } from '../pool/records/burst.js';
 import type { AlertDraft, ModelId } from './alert.js';
 import type { PatternOfLife } from './pattern-of-life.js';
+import type { Evictions } from './bounded-map.js';
 
 /** How rare an endpoint is for a device: other devices that reached it (and its domain). */
 export interface Rarity {
@@ -49,6 +50,8 @@ export interface ModelContext {
 
 export interface Model {
   readonly id: ModelId;
+  /** What the model's bounded state evicted to stay within its bound (engine.evicted.<id>). */
+  readonly evictions?: Evictions;
   /** Every outbound connection to an external endpoint after the learning period. */
   outbound?(o: Outbound, ctx: ModelContext): void;
   /** Every outbound connection to an external endpoint, learning period included (series, volumes). */

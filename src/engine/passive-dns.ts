@@ -2,10 +2,11 @@
 // learned from the DNS answers it received, valid for the answer's TTL on capture time. Later
 // stages ask it whether a connection went to "an IP without a hostname". Devices are keyed as
 // the engine keys them (their address within its address space), so VPCs with overlapping CIDRs
-// do not share answers. Bounded: the least recently used entries go first once `capacity` is
+// do not share answers. Bounded: the least recently learned entries go first once `capacity` is
 // reached.
 
 import type { DnsRecord } from '../pool/records/dns.js';
+import { BoundedMap, Evictions } from './bounded-map.js';
 
 interface Entry {
   name: string;
@@ -14,10 +15,16 @@ interface Entry {
 }
 
 export class PassiveDns {
-  private readonly byDevice = new Map<string, Entry>();
+  private readonly byDevice: BoundedMap<string, Entry>;
 
   /** Answers count for at least minTtl seconds: clients and resolvers often keep them past short TTLs. */
-  constructor(private readonly capacity = 1 << 20, private readonly minTtl = 60) {}
+  constructor(capacity = 1 << 20, private readonly minTtl = 60) {
+    this.byDevice = new BoundedMap(capacity);
+  }
+
+  get evictions(): Evictions {
+    return this.byDevice.evictions;
+  }
 
   get size(): number {
     return this.byDevice.size;
@@ -29,10 +36,7 @@ export class PassiveDns {
     if (!r.resolved || !r.query) return;
     const ts = r.ts + (r.rtt ?? 0);
     for (const { addr, ttl } of r.resolved) {
-      const key = `${deviceKey}|${addr}`;
-      this.byDevice.delete(key); // re-inserted last: Map order is the LRU order
-      this.byDevice.set(key, { name: r.query, expires: ts + Math.max(ttl, this.minTtl) });
-      if (this.byDevice.size > this.capacity) this.byDevice.delete(this.byDevice.keys().next().value as string);
+      this.byDevice.set(`${deviceKey}|${addr}`, { name: r.query, expires: ts + Math.max(ttl, this.minTtl) });
     }
   }
 

@@ -3,13 +3,15 @@
 // its hours of activity, and when it first did each; for the network, each endpoint's prevalence
 // (devices that reached it ÷ active devices) and age. Everything runs on capture time and is
 // bounded: entries not seen for HORIZON_S age out (so the baseline follows a changing network),
-// and each map keeps at most its documented number of entries, least recently seen first out.
+// and each map keeps at most its documented number of entries, least recently seen first out,
+// the evictions counted by kind (`evicted`).
 //
 // Sizes (upper bounds): a device ≈ 200 B + 96 B per endpoint, domain, user agent or fingerprint
 // (at most DEVICE_ENDPOINTS + DEVICE_DOMAINS + 2 × DEVICE_FINGERPRINTS + DEVICE_AGENTS of them);
 // a network endpoint ≈ 120 B + 48 B per device that reached it (at most ENDPOINT_DEVICES).
 
 import type { ConnRecord } from '../pool/conn-record.js';
+import { BoundedMap, Evictions } from './bounded-map.js';
 
 export const HORIZON_S = 30 * 86400;
 export const MAX_DEVICES = 1 << 16;
@@ -42,11 +44,11 @@ export interface Device {
   vnis: number[];
   first: number;
   last: number;
-  endpoints: Map<string, EndpointUse>;
-  domains: Map<string, Seen>;
-  userAgents: Map<string, Seen>;
-  ja3: Map<string, Seen>;
-  ja4: Map<string, Seen>;
+  endpoints: BoundedMap<string, EndpointUse>;
+  domains: BoundedMap<string, Seen>;
+  userAgents: BoundedMap<string, Seen>;
+  ja3: BoundedMap<string, Seen>;
+  ja4: BoundedMap<string, Seen>;
   /** Connections per hour of the day (UTC), all days together. */
   hours: number[];
   /** Bytes out and in per day (day number since the epoch), the last DAYS_KEPT days. */
@@ -59,40 +61,45 @@ export interface NetworkEndpoint {
   first: number;
   last: number;
   /** Devices (keys) that reached it, and when they last did. */
-  devices: Map<string, number>;
+  devices: BoundedMap<string, number>;
 }
 
-/** Touch a key in an insertion-ordered map (most recent last), evicting the oldest past `cap`. */
-function touch<V>(map: Map<string, V>, key: string, make: () => V, cap: number): V {
-  let v = map.get(key);
-  if (v !== undefined) map.delete(key);
-  else v = make();
-  map.set(key, v);
-  if (map.size > cap) map.delete(map.keys().next().value as string);
-  return v;
-}
-
-function seen(map: Map<string, Seen>, key: string, ts: number, cap: number): void {
-  const s = touch(map, key, () => ({ first: ts, last: ts, count: 0 }), cap);
+function seen(map: BoundedMap<string, Seen>, key: string, ts: number): void {
+  const s = map.touch(key, () => ({ first: ts, last: ts, count: 0 }));
   s.last = Math.max(s.last, ts);
   s.first = Math.min(s.first, ts);
   s.count++;
 }
 
 export class PatternOfLife {
-  readonly devices = new Map<string, Device>();
-  readonly endpoints = new Map<string, NetworkEndpoint>();
-  readonly domains = new Map<string, NetworkEndpoint>();
+  /** Entries evicted to stay within the bounds, by kind (as engine.evicted.* counters name them). */
+  readonly evicted = {
+    devices: new Evictions(), device_endpoints: new Evictions(), device_domains: new Evictions(),
+    device_user_agents: new Evictions(), device_fingerprints: new Evictions(),
+    endpoints: new Evictions(), domains: new Evictions(), endpoint_devices: new Evictions(),
+  };
+  readonly devices = new BoundedMap<string, Device>(MAX_DEVICES, this.evicted.devices);
+  readonly endpoints = new BoundedMap<string, NetworkEndpoint>(MAX_ENDPOINTS, this.evicted.endpoints);
+  readonly domains = new BoundedMap<string, NetworkEndpoint>(MAX_ENDPOINTS, this.evicted.domains);
   /** Latest capture time seen. */
   now = 0;
 
   device(key: string, ip: string, ts: number): Device {
-    const d = touch(this.devices, key, () => ({
-      key, ip, vnis: [], first: ts, last: ts, endpoints: new Map(), domains: new Map(), userAgents: new Map(),
-      ja3: new Map(), ja4: new Map(), hours: new Array<number>(24).fill(0), daily: [], maxDailyOutPerEndpoint: 0,
-    }), MAX_DEVICES);
+    const e = this.evicted;
+    const d = this.devices.touch(key, () => ({
+      key, ip, vnis: [], first: ts, last: ts,
+      endpoints: new BoundedMap(DEVICE_ENDPOINTS, e.device_endpoints), domains: new BoundedMap(DEVICE_DOMAINS, e.device_domains),
+      userAgents: new BoundedMap(DEVICE_AGENTS, e.device_user_agents),
+      ja3: new BoundedMap(DEVICE_FINGERPRINTS, e.device_fingerprints), ja4: new BoundedMap(DEVICE_FINGERPRINTS, e.device_fingerprints),
+      hours: new Array<number>(24).fill(0), daily: [], maxDailyOutPerEndpoint: 0,
+    }));
     d.last = Math.max(d.last, ts);
     return d;
+  }
+
+  /** A network endpoint (or domain) map's entry, with its bounded map of devices. */
+  networkEndpoint(first: number, last: number): NetworkEndpoint {
+    return { first, last, devices: new BoundedMap(ENDPOINT_DEVICES, this.evicted.endpoint_devices) };
   }
 
   /** Learn from an outbound connection of a device to an endpoint (and its hostname's domain). */
@@ -105,7 +112,7 @@ export class PatternOfLife {
     const out = c.orig_bytes ?? 0;
     const inb = c.resp_bytes ?? 0;
     const day = Math.floor(ts / 86400);
-    const use = touch(d.endpoints, ep, () => ({ first: ts, last: ts, count: 0, bytesOut: 0, bytesIn: 0, ports: [], day, dayOut: 0 }), DEVICE_ENDPOINTS);
+    const use = d.endpoints.touch(ep, () => ({ first: ts, last: ts, count: 0, bytesOut: 0, bytesIn: 0, ports: [], day, dayOut: 0 }));
     use.first = Math.min(use.first, ts);
     use.last = Math.max(use.last, ts);
     use.count++;
@@ -118,7 +125,7 @@ export class PatternOfLife {
     }
     use.dayOut += out;
     if (use.dayOut > d.maxDailyOutPerEndpoint) d.maxDailyOutPerEndpoint = use.dayOut;
-    if (domain) seen(d.domains, domain, ts, DEVICE_DOMAINS);
+    if (domain) seen(d.domains, domain, ts);
     d.hours[new Date(ts * 1000).getUTCHours()]++;
     let today = d.daily.find((x) => x.day === day);
     if (!today) {
@@ -129,25 +136,23 @@ export class PatternOfLife {
     }
     today.out += out;
     today.in += inb;
-    this.reach(this.endpoints, ep, deviceKey, ts, MAX_ENDPOINTS);
-    if (domain) this.reach(this.domains, domain, deviceKey, ts, MAX_ENDPOINTS);
+    this.reach(this.endpoints, ep, deviceKey, ts);
+    if (domain) this.reach(this.domains, domain, deviceKey, ts);
   }
 
   observeUserAgent(deviceKey: string, ip: string, ua: string, ts: number): void {
-    seen(this.device(deviceKey, ip, ts).userAgents, ua, ts, DEVICE_AGENTS);
+    seen(this.device(deviceKey, ip, ts).userAgents, ua, ts);
   }
 
   observeFingerprint(deviceKey: string, ip: string, kind: 'ja3' | 'ja4', fp: string, ts: number): void {
-    seen(this.device(deviceKey, ip, ts)[kind], fp, ts, DEVICE_FINGERPRINTS);
+    seen(this.device(deviceKey, ip, ts)[kind], fp, ts);
   }
 
-  private reach(map: Map<string, NetworkEndpoint>, key: string, deviceKey: string, ts: number, cap: number): void {
-    const e = touch(map, key, () => ({ first: ts, last: ts, devices: new Map<string, number>() }), cap);
+  private reach(map: BoundedMap<string, NetworkEndpoint>, key: string, deviceKey: string, ts: number): void {
+    const e = map.touch(key, () => this.networkEndpoint(ts, ts));
     e.first = Math.min(e.first, ts);
     e.last = Math.max(e.last, ts);
-    e.devices.delete(deviceKey);
     e.devices.set(deviceKey, ts);
-    if (e.devices.size > ENDPOINT_DEVICES) e.devices.delete(e.devices.keys().next().value as string);
   }
 
   /** Devices seen within the horizon. */
@@ -190,7 +195,7 @@ export class PatternOfLife {
         this.devices.delete(k);
         continue;
       }
-      for (const m of [d.endpoints, d.domains, d.userAgents, d.ja3, d.ja4] as Map<string, Seen>[]) {
+      for (const m of [d.endpoints, d.domains, d.userAgents, d.ja3, d.ja4] as BoundedMap<string, Seen>[]) {
         for (const [x, s] of m) if (stale(s.last)) m.delete(x);
       }
     }

@@ -12,6 +12,7 @@ import type { HttpRecord } from '../../pool/records/http.js';
 import type { BurstRecord } from '../../pool/records/burst.js';
 import { BeaconScorer, BEACON_THRESHOLD } from '../beacon-scorer.js';
 import { isExternal, registrableDomain } from '../addresses.js';
+import { BoundedMap } from '../bounded-map.js';
 
 /** Contacts needed before a series is scored. */
 export const MIN_BEATS = 6;
@@ -39,18 +40,14 @@ interface Series {
 }
 
 export function beaconPeriodic(): Model {
-  const pairs = new Map<string, Series>();
+  const pairs = new BoundedMap<string, Series>(MAX_PAIRS);
   const scorer = new BeaconScorer();
 
   function contact(deviceKey: string, device: string, vni: number | undefined, endpoint: string,
     port: number, hostname: string | undefined, ts: number, size: number, transport: Transport): void {
     if (!isExternal(endpoint)) return;
-    const key = `${deviceKey}|${endpoint}`;
-    let s = pairs.get(key);
-    if (s) pairs.delete(key);
-    else s = { deviceKey, device, vni, endpoint, port, hostname, times: [], sizes: [], transports: new Set(), sized: true, fresh: 0 };
-    pairs.set(key, s);
-    if (pairs.size > MAX_PAIRS) pairs.delete(pairs.keys().next().value as string);
+    const s = pairs.touch(`${deviceKey}|${endpoint}`,
+      () => ({ deviceKey, device, vni, endpoint, port, hostname, times: [], sizes: [], transports: new Set<Transport>(), sized: true, fresh: 0 }));
     s.hostname ??= hostname;
     // keep the series sorted; a contact next to one already there is the same contact
     let i = s.times.length;
@@ -69,6 +66,7 @@ export function beaconPeriodic(): Model {
 
   return {
     id: 'beacon.periodic',
+    evictions: pairs.evictions,
     observe(o: Outbound): void {
       contact(o.deviceKey, o.device, o.vni, o.endpoint, o.port, o.hostname, o.conn.ts, o.conn.orig_bytes ?? 0, 'conn');
     },

@@ -5,6 +5,7 @@
 // the upload itself cannot raise the bar), counted over a day from that first contact.
 
 import type { Model, Outbound, ModelContext } from '../model.js';
+import { BoundedMap } from '../bounded-map.js';
 
 export const EXFIL_MIN_BYTES = 10 * 1024 * 1024;
 export const EXFIL_FACTOR = 3;
@@ -21,18 +22,18 @@ interface Upload {
 
 export function exfilNewEndpoint(): Model {
   /** Uploads to endpoints that were new for the device when it first reached them. */
-  const uploads = new Map<string, Upload>();
+  const uploads = new BoundedMap<string, Upload>(MAX_PAIRS);
   return {
     id: 'exfil.new_endpoint',
+    evictions: uploads.evictions,
     outbound(o: Outbound, ctx: ModelContext): void {
       const key = `${o.deviceKey}|${o.endpoint}`;
-      let u = uploads.get(key);
+      let u = uploads.touch(key);
       if (!u) {
         if (!o.newForDevice || !o.rarity.rare) return;
         const usual = ctx.pol.devices.get(o.deviceKey)?.maxDailyOutPerEndpoint ?? 0;
         u = { first: o.conn.ts, threshold: Math.max(EXFIL_MIN_BYTES, EXFIL_FACTOR * usual), usual, bytes: 0, connections: 0 };
         uploads.set(key, u);
-        if (uploads.size > MAX_PAIRS) uploads.delete(uploads.keys().next().value as string);
       }
       if (o.conn.ts - u.first > DAY_S) return;
       u.bytes += o.conn.orig_bytes ?? 0;

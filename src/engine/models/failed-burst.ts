@@ -3,6 +3,7 @@
 // few minutes, as malware does when its server is down or a fallback channel is probed.
 
 import type { Model, Outbound, ModelContext } from '../model.js';
+import { BoundedMap } from '../bounded-map.js';
 
 const FAILED = new Set(['S0', 'REJ', 'RSTOS0', 'RSTRH', 'SH', 'SHR']);
 export const FAILED_BURST_COUNT = 10;
@@ -10,17 +11,14 @@ export const FAILED_BURST_WINDOW_S = 300;
 const MAX_PAIRS = 1 << 16;
 
 export function failedBurst(): Model {
-  const failures = new Map<string, number[]>();
+  const failures = new BoundedMap<string, number[]>(MAX_PAIRS);
   return {
     id: 'conn.failed_burst',
+    evictions: failures.evictions,
     outbound(o: Outbound, ctx: ModelContext): void {
       const c = o.conn;
       if (c.proto !== 'tcp' || !FAILED.has(c.conn_state) || !o.rarity.rare) return;
-      const key = `${o.deviceKey}|${o.endpoint}`;
-      const times = failures.get(key) ?? [];
-      failures.delete(key);
-      failures.set(key, times);
-      if (failures.size > MAX_PAIRS) failures.delete(failures.keys().next().value as string);
+      const times = failures.touch(`${o.deviceKey}|${o.endpoint}`, () => []);
       times.push(c.ts);
       while (times.length > 0 && c.ts - times[0] > FAILED_BURST_WINDOW_S) times.shift();
       if (times.length < FAILED_BURST_COUNT) return;
