@@ -14,6 +14,8 @@ import type { ConnRecord } from '../src/pool/conn-record.js';
 import type { LogRecord } from '../src/pool/shard.js';
 import type { DnsRecord } from '../src/pool/records/dns.js';
 import type { SslRecord } from '../src/pool/records/ssl.js';
+import type { BurstRecord } from '../src/pool/records/burst.js';
+import type { HttpRecord } from '../src/pool/records/http.js';
 
 const T0 = Date.parse('2026-03-02T06:00:00Z') / 1000;
 let uidN = 0;
@@ -100,6 +102,32 @@ describe('connection models', () => {
     for (let h = 0; h < 3; h++) heavy.push(conn(T0 + h * 3600, '10.0.0.6', '198.51.100.10', { orig_bytes: 20 * 1024 * 1024 }));
     const up = [conn(T0 + 5 * 3600, '10.0.0.6', '203.0.113.79', { orig_bytes: 30 * 1024 * 1024 })];
     expect(run([...heavy, ...up]).alerts.map((a) => a.model)).not.toContain('exfil.new_endpoint');
+  });
+});
+
+describe('records inside a connection', () => {
+  /** A TLS session from orig to 203.0.113.50 opened at `at`, then a data burst every 5 minutes for 4 hours. */
+  function session(orig: string, at: number): LogRecord[] {
+    const ids = { uid: 'CSESSION', 'id.orig_h': orig, 'id.orig_p': 41000, 'id.resp_h': '203.0.113.50', 'id.resp_p': 443 };
+    const hello: SslRecord = { _path: 'ssl', ts: at, ...ids, server_name: 'c2.bad-example.net' };
+    const bursts = Array.from({ length: 48 }, (_, i): BurstRecord => ({ _path: 'burst', ts: at + 300 * (i + 1), ...ids }));
+    return [hello, ...bursts];
+  }
+
+  it('a beacon inside one TLS session (its data bursts) is beacon.periodic, named by the session\'s SNI', () => {
+    const alerts = run([...background(6), ...session('10.0.0.7', T0 + 3600)]).alerts;
+    expect(alerts.map((a) => [a.model, a.device.ip, a.endpoint.hostname])).toContainEqual(['beacon.periodic', '10.0.0.7', 'c2.bad-example.net']);
+    expect(alerts.find((a) => a.model === 'beacon.periodic')!.evidence).toMatchObject({ transports: ['burst'], period_s: 300 });
+  });
+
+  it('records whose originator is not a device teach nothing and feed no model', () => {
+    const ua: HttpRecord = {
+      _path: 'http', ts: T0 + 7200, uid: 'CHTTP', 'id.orig_h': '198.51.100.99', 'id.orig_p': 50000, 'id.resp_h': '10.0.0.1', 'id.resp_p': 80,
+      trans_depth: 1, method: 'GET', host: 'intranet.example', host_kind: 'name', user_agent: 'curl/8.0', request_body_len: 0, response_body_len: 0,
+    };
+    const { engine, alerts } = run([...background(6), ...session('198.51.100.99', T0 + 3600), ua]);
+    expect(alerts).toEqual([]);
+    expect(engine.pol.devices.has('198.51.100.99')).toBe(false);
   });
 });
 

@@ -20,8 +20,9 @@ export function isExternal(ip: string): boolean {
   return !internal.check(ip, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-/** The registrable domain (eTLD+1) of a hostname, or undefined for an IP or an unknown suffix. */
+/** The registrable domain (eTLD+1) of a hostname (without a port), or undefined for an IP or an
+ *  unknown suffix. */
 export function registrableDomain(hostname: string | undefined): string | undefined {
-  if (!hostname || isIP(hostname.replace(/^\[|\]$/g, '').replace(/:\d+$/, '')) !== 0) return undefined;
-  return getDomain(hostname.replace(/:\d+$/, '')) ?? undefined;
+  if (!hostname || isIP(hostname) !== 0) return undefined;
+  return getDomain(hostname) ?? undefined;
 }

@@ -10,12 +10,13 @@ import type { HttpRecord } from '../pool/records/http.js';
 import type { SslRecord } from '../pool/records/ssl.js';
 import type { DnsRecord } from '../pool/records/dns.js';
 import type { BurstRecord } from '../pool/records/burst.js';
+import type { RecordIds } from '../pool/records/common.js';
 import { AlertBook, Alert, AlertDraft } from './alert.js';
 import { PatternOfLife } from './pattern-of-life.js';
 import { PassiveDns } from './passive-dns.js';
 import { BoundedMap } from './bounded-map.js';
 import { isExternal, registrableDomain } from './addresses.js';
-import type { Model, ModelContext, Outbound, Rarity } from './model.js';
+import type { Model, ModelContext, Outbound, Pair, Rarity } from './model.js';
 import { rareExternal } from './models/rare-external.js';
 import { failedBurst } from './models/failed-burst.js';
 import { exfilNewEndpoint } from './models/exfil.js';
@@ -84,15 +85,16 @@ export class Engine implements ModelContext {
     return Object.fromEntries(Object.entries(evicted).map(([what, n]) => [`engine.evicted.${what}`, n]));
   }
 
-  deviceKey(ip: string, vni: number | undefined): string {
+  /** A device's key: its address, within its address space (from the VNI map). */
+  private deviceKey(ip: string, vni: number | undefined): string {
     const space = vni === undefined ? 0 : this.opts.vniSpaces?.[vni] ?? 0;
     return space === 0 ? ip : `${space}/${ip}`;
   }
 
-  rarity(deviceKey: string, endpoint: string, domain: string | undefined): Rarity {
+  rarity(p: Pair): Rarity {
     const active = this.pol.activeDevices();
-    const others = this.pol.otherDevices(endpoint, deviceKey);
-    const domainOthers = domain ? this.pol.otherDevices(domain, deviceKey, true) : 0;
+    const others = this.pol.otherDevices(p.endpoint, p.deviceKey);
+    const domainOthers = p.domain ? this.pol.otherDevices(p.domain, p.deviceKey, true) : 0;
     const limit = Math.max(1, Math.floor(RARE_SHARE * active));
     return {
       rare: others <= limit && domainOthers <= limit,
@@ -100,7 +102,7 @@ export class Engine implements ModelContext {
       domainOthers,
       active,
       prevalence: others / active,
-      firstSeen: this.pol.endpoints.get(endpoint)?.first,
+      firstSeen: this.pol.endpoints.get(p.endpoint)?.first,
     };
   }
 
@@ -110,7 +112,7 @@ export class Engine implements ModelContext {
     for (const r of sorted) {
       this.learnEnd ??= this.opts.learnFor !== undefined ? r.ts + this.opts.learnFor : undefined;
       switch (r._path) {
-        case 'dns': this.dns.observe(r as DnsRecord, this.deviceKey(r['id.orig_h'], r.vni)); break;
+        case 'dns': this.dnsAnswer(r as DnsRecord); break;
         case 'ssl': this.ssl(r as SslRecord); break;
         case 'http': this.http(r as HttpRecord); break;
         case 'burst': this.burst(r as BurstRecord); break;
@@ -131,43 +133,72 @@ export class Engine implements ModelContext {
     for (const m of this.models) m.tick?.(now, this);
   }
 
+  /** The key of the device that originated a record's connection; undefined when the originator
+   *  is not a device (an external address, or the outer session of a mirror tunnel). */
+  private deviceOf(r: RecordIds & { service?: string }): string | undefined {
+    if (isExternal(r['id.orig_h']) || r.service === 'vxlan' || r.service === 'geneve') return undefined;
+    return this.deviceKey(r['id.orig_h'], r.vni);
+  }
+
+  /** The pair a device's connection makes, when its responder is an external endpoint. */
+  private pairOf(r: RecordIds, deviceKey: string, hostname: string | undefined, domain = registrableDomain(hostname)): Pair | undefined {
+    const endpoint = r['id.resp_h'];
+    if (!isExternal(endpoint)) return undefined;
+    return { key: `${deviceKey}|${endpoint}`, deviceKey, device: r['id.orig_h'], vni: r.vni, endpoint, port: r['id.resp_p'], hostname, domain };
+  }
+
+  /** The hostname a device's connection went to: its TLS SNI or HTTP Host, or else the name the
+   *  device resolved the address from. */
+  private hostnameOf(r: RecordIds, deviceKey: string): string | undefined {
+    return this.hostnames.get(r.uid) ?? this.dns.lookup(deviceKey, r['id.resp_h'], r.ts);
+  }
+
   private rememberHostname(uid: string, name: string | undefined): void {
     if (!name) return;
     this.hostnames.set(uid, name);
   }
 
+  private dnsAnswer(r: DnsRecord): void {
+    const deviceKey = this.deviceOf(r);
+    if (deviceKey !== undefined) this.dns.observe(r, deviceKey);
+  }
+
   private ssl(s: SslRecord): void {
+    const deviceKey = this.deviceOf(s);
+    if (deviceKey === undefined) return;
     this.rememberHostname(s.uid, s.server_name);
-    const key = this.deviceKey(s['id.orig_h'], s.vni);
-    if (s.ja3) this.pol.observeFingerprint(key, s['id.orig_h'], 'ja3', s.ja3, s.ts);
-    if (s.ja4) this.pol.observeFingerprint(key, s['id.orig_h'], 'ja4', s.ja4, s.ts);
-    for (const m of this.models) m.ssl?.(s, this);
+    if (s.ja3) this.pol.observeFingerprint(deviceKey, s['id.orig_h'], 'ja3', s.ja3, s.ts);
+    if (s.ja4) this.pol.observeFingerprint(deviceKey, s['id.orig_h'], 'ja4', s.ja4, s.ts);
   }
 
   private http(h: HttpRecord): void {
-    if (h.host_kind === 'name') this.rememberHostname(h.uid, h.host?.replace(/:\d+$/, ''));
-    const key = this.deviceKey(h['id.orig_h'], h.vni);
-    if (h.user_agent) this.pol.observeUserAgent(key, h['id.orig_h'], h.user_agent, h.ts);
-    for (const m of this.models) m.http?.(h, undefined, this);
+    const deviceKey = this.deviceOf(h);
+    if (deviceKey === undefined) return;
+    const host = h.host_kind === 'name' ? h.host?.replace(/:\d+$/, '') : undefined;
+    this.rememberHostname(h.uid, host);
+    if (h.user_agent) this.pol.observeUserAgent(deviceKey, h['id.orig_h'], h.user_agent, h.ts);
+    const p = this.pairOf(h, deviceKey, host ?? this.hostnameOf(h, deviceKey));
+    if (p) for (const m of this.models) m.http?.(h, p, this);
   }
 
   private burst(b: BurstRecord): void {
-    for (const m of this.models) m.burst?.(b, this);
+    const deviceKey = this.deviceOf(b);
+    const p = deviceKey === undefined ? undefined : this.pairOf(b, deviceKey, this.hostnameOf(b, deviceKey));
+    if (p) for (const m of this.models) m.burst?.(b, p, this);
   }
 
   private conn(c: ConnRecord): void {
-    const device = c['id.orig_h'];
-    if (isExternal(device) || c.service === 'vxlan' || c.service === 'geneve') return;
-    const deviceKey = this.deviceKey(device, c.vni);
-    const endpoint = c['id.resp_h'];
-    const hostname = this.hostnames.get(c.uid) ?? this.dns.lookup(deviceKey, endpoint, c.ts);
+    const deviceKey = this.deviceOf(c);
+    if (deviceKey === undefined) return;
+    const hostname = this.hostnameOf(c, deviceKey);
     this.hostnames.delete(c.uid);
     const domain = registrableDomain(hostname);
-    if (isExternal(endpoint)) {
+    const pair = this.pairOf(c, deviceKey, hostname, domain);
+    if (pair) {
       const o: Outbound = {
-        conn: c, deviceKey, device, vni: c.vni, endpoint, port: c['id.resp_p'], hostname, domain,
-        newForDevice: !this.pol.knows(deviceKey, endpoint) && !(domain && this.pol.knowsDomain(deviceKey, domain)),
-        rarity: this.rarity(deviceKey, endpoint, domain),
+        pair, conn: c,
+        newForDevice: !this.pol.knows(deviceKey, pair.endpoint) && !(domain && this.pol.knowsDomain(deviceKey, domain)),
+        rarity: this.rarity(pair),
       };
       for (const m of this.models) m.observe?.(o, this);
       if (!this.learning(c.ts)) for (const m of this.models) m.outbound?.(o, this);

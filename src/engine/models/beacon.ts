@@ -7,11 +7,8 @@
 // passes the threshold is an alert, updated as the series grows. Benign periodic traffic that
 // many devices share (telemetry, update checks) is not rare, so it does not alert.
 
-import type { Model, Outbound, ModelContext } from '../model.js';
-import type { HttpRecord } from '../../pool/records/http.js';
-import type { BurstRecord } from '../../pool/records/burst.js';
+import { pairAlert, type Model, type Pair, type Rarity } from '../model.js';
 import { BeaconScorer, BEACON_THRESHOLD } from '../beacon-scorer.js';
-import { isExternal, registrableDomain } from '../addresses.js';
 import { BoundedMap } from '../bounded-map.js';
 
 /** Contacts needed before a series is scored. */
@@ -24,12 +21,8 @@ const MAX_PAIRS = 1 << 17;
 type Transport = 'conn' | 'http' | 'burst';
 
 interface Series {
-  deviceKey: string;
-  device: string;
-  vni?: number;
-  endpoint: string;
-  port: number;
-  hostname?: string;
+  /** The pair, as its first contact with a hostname (or its first contact) gave it. */
+  pair: Pair;
   times: number[];
   sizes: number[];
   transports: Set<Transport>;
@@ -43,12 +36,9 @@ export function beaconPeriodic(): Model {
   const pairs = new BoundedMap<string, Series>(MAX_PAIRS);
   const scorer = new BeaconScorer();
 
-  function contact(deviceKey: string, device: string, vni: number | undefined, endpoint: string,
-    port: number, hostname: string | undefined, ts: number, size: number, transport: Transport): void {
-    if (!isExternal(endpoint)) return;
-    const s = pairs.touch(`${deviceKey}|${endpoint}`,
-      () => ({ deviceKey, device, vni, endpoint, port, hostname, times: [], sizes: [], transports: new Set<Transport>(), sized: true, fresh: 0 }));
-    s.hostname ??= hostname;
+  function contact(p: Pair, ts: number, size: number, transport: Transport): void {
+    const s = pairs.touch(p.key, () => ({ pair: p, times: [], sizes: [], transports: new Set<Transport>(), sized: true, fresh: 0 }));
+    if (!s.pair.hostname && p.hostname) s.pair = p;
     // keep the series sorted; a contact next to one already there is the same contact
     let i = s.times.length;
     while (i > 0 && s.times[i - 1] > ts) i--;
@@ -67,23 +57,25 @@ export function beaconPeriodic(): Model {
   return {
     id: 'beacon.periodic',
     evictions: pairs.evictions,
-    observe(o: Outbound): void {
-      contact(o.deviceKey, o.device, o.vni, o.endpoint, o.port, o.hostname, o.conn.ts, o.conn.orig_bytes ?? 0, 'conn');
+    observe(o): void {
+      contact(o.pair, o.conn.ts, o.conn.orig_bytes ?? 0, 'conn');
     },
-    http(h: HttpRecord, _o: unknown, ctx: ModelContext): void {
+    http(h, p): void {
       if (h.trans_depth < 2) return; // the first request is the connection's own contact
-      const host = h.host_kind === 'name' ? h.host?.replace(/:\d+$/, '') : undefined;
-      contact(ctx.deviceKey(h['id.orig_h'], h.vni), h['id.orig_h'], h.vni, h['id.resp_h'], h['id.resp_p'], host, h.ts, h.request_body_len, 'http');
+      contact(p, h.ts, h.request_body_len, 'http');
     },
-    burst(b: BurstRecord, ctx: ModelContext): void {
-      contact(ctx.deviceKey(b['id.orig_h'], b.vni), b['id.orig_h'], b.vni, b['id.resp_h'], b['id.resp_p'], undefined, b.ts, 0, 'burst');
+    burst(b, p): void {
+      contact(p, b.ts, 0, 'burst');
     },
-    tick(now: number, ctx: ModelContext): void {
+    tick(now, ctx): void {
       const due: Series[] = [];
+      const rarity: Rarity[] = [];
       for (const s of pairs.values()) {
         if (s.fresh < 2 || s.times.length < MIN_BEATS || ctx.learning(s.times[s.times.length - 1])) continue;
-        if (!ctx.rarity(s.deviceKey, s.endpoint, registrableDomain(s.hostname)).rare) continue;
+        const r = ctx.rarity(s.pair);
+        if (!r.rare) continue;
         due.push(s);
+        rarity.push(r);
       }
       if (due.length === 0) return;
       const scores = scorer.score(due.map((s) => ({ times: s.times, sizes: s.sized ? s.sizes : undefined })));
@@ -91,26 +83,23 @@ export function beaconPeriodic(): Model {
         s.fresh = 0;
         const b = scores[i];
         if (b.score < BEACON_THRESHOLD) return;
-        const r = ctx.rarity(s.deviceKey, s.endpoint, registrableDomain(s.hostname));
-        const web = s.port === 80 || s.port === 443 || s.port === 8080 || s.port === 8443;
-        ctx.raise({
+        const port = s.pair.port;
+        const web = port === 80 || port === 443 || port === 8080 || port === 8443;
+        ctx.raise(pairAlert(s.pair, rarity[i], {
           at: s.times[s.times.length - 1],
           model: 'beacon.periodic',
           title: 'Beaconing to a rare external endpoint',
           score: b.score,
-          deviceKey: s.deviceKey,
-          device: { ip: s.device, vni: s.vni },
-          endpoint: { ip: s.endpoint, port: s.port, hostname: s.hostname },
           evidence: {
             period_s: Math.round(b.period * 10) / 10, jitter: Math.round(b.jitter * 1000) / 1000,
             beats: s.times.length, beats_present: Math.round(b.beatsPresent * 100) / 100,
             confidence: Math.round(b.confidence * 1000) / 1000,
             first_seen: new Date(s.times[0] * 1000).toISOString(), last_seen: new Date(s.times[s.times.length - 1] * 1000).toISOString(),
             bytes_out: s.sized ? s.sizes.reduce((a, x) => a + x, 0) : undefined, transports: [...s.transports],
-            other_devices: r.others, active_devices: r.active, scored_at: new Date(now * 1000).toISOString(),
+            scored_at: new Date(now * 1000).toISOString(),
           },
           mitre: web ? ['T1071.001'] : ['T1071'],
-        });
+        }));
       });
     },
   };

@@ -4,7 +4,7 @@
 // the device had sent one endpoint in a day when the new endpoint first appeared (fixed then, so
 // the upload itself cannot raise the bar), counted over a day from that first contact.
 
-import type { Model, Outbound, ModelContext } from '../model.js';
+import { pairAlert, type Model } from '../model.js';
 import { BoundedMap } from '../bounded-map.js';
 
 export const EXFIL_MIN_BYTES = 10 * 1024 * 1024;
@@ -26,34 +26,30 @@ export function exfilNewEndpoint(): Model {
   return {
     id: 'exfil.new_endpoint',
     evictions: uploads.evictions,
-    outbound(o: Outbound, ctx: ModelContext): void {
-      const key = `${o.deviceKey}|${o.endpoint}`;
-      let u = uploads.touch(key);
+    outbound(o, ctx): void {
+      const p = o.pair;
+      let u = uploads.touch(p.key);
       if (!u) {
         if (!o.newForDevice || !o.rarity.rare) return;
-        const usual = ctx.pol.devices.get(o.deviceKey)?.maxDailyOutPerEndpoint ?? 0;
+        const usual = ctx.pol.devices.get(p.deviceKey)?.maxDailyOutPerEndpoint ?? 0;
         u = { first: o.conn.ts, threshold: Math.max(EXFIL_MIN_BYTES, EXFIL_FACTOR * usual), usual, bytes: 0, connections: 0 };
-        uploads.set(key, u);
+        uploads.set(p.key, u);
       }
       if (o.conn.ts - u.first > DAY_S) return;
       u.bytes += o.conn.orig_bytes ?? 0;
       u.connections++;
       if (u.bytes < u.threshold) return;
-      ctx.raise({
+      ctx.raise(pairAlert(p, o.rarity, {
         at: o.conn.ts,
         model: 'exfil.new_endpoint',
         title: 'Unusual external data to a new endpoint',
         score: Math.min(1, 0.7 + 0.1 * Math.log2(u.bytes / u.threshold + 1)),
-        deviceKey: o.deviceKey,
-        device: { ip: o.device, vni: o.vni },
-        endpoint: { ip: o.endpoint, port: o.port, hostname: o.hostname },
         evidence: {
           bytes_out: u.bytes, connections: u.connections, first_seen: new Date(u.first * 1000).toISOString(),
           threshold_bytes: u.threshold, usual_max_daily_bytes_to_one_endpoint: u.usual,
-          other_devices: o.rarity.others, active_devices: o.rarity.active,
         },
         mitre: ['T1048'],
-      });
+      }));
     },
   };
 }

@@ -2,7 +2,7 @@
 // failing to connect to a rare external endpoint — many attempts unanswered or refused within a
 // few minutes, as malware does when its server is down or a fallback channel is probed.
 
-import type { Model, Outbound, ModelContext } from '../model.js';
+import { pairAlert, type Model } from '../model.js';
 import { BoundedMap } from '../bounded-map.js';
 
 const FAILED = new Set(['S0', 'REJ', 'RSTOS0', 'RSTRH', 'SH', 'SHR']);
@@ -15,27 +15,21 @@ export function failedBurst(): Model {
   return {
     id: 'conn.failed_burst',
     evictions: failures.evictions,
-    outbound(o: Outbound, ctx: ModelContext): void {
+    outbound(o, ctx): void {
       const c = o.conn;
       if (c.proto !== 'tcp' || !FAILED.has(c.conn_state) || !o.rarity.rare) return;
-      const times = failures.touch(`${o.deviceKey}|${o.endpoint}`, () => []);
+      const times = failures.touch(o.pair.key, () => []);
       times.push(c.ts);
       while (times.length > 0 && c.ts - times[0] > FAILED_BURST_WINDOW_S) times.shift();
       if (times.length < FAILED_BURST_COUNT) return;
-      ctx.raise({
+      ctx.raise(pairAlert(o.pair, o.rarity, {
         at: c.ts,
         model: 'conn.failed_burst',
         title: 'Multiple failed connections to a rare endpoint',
         score: Math.min(1, 0.7 + 0.3 * (times.length - FAILED_BURST_COUNT) / FAILED_BURST_COUNT),
-        deviceKey: o.deviceKey,
-        device: { ip: o.device, vni: o.vni },
-        endpoint: { ip: o.endpoint, port: o.port, hostname: o.hostname },
-        evidence: {
-          failures: times.length, window_s: Math.round(c.ts - times[0]), last_state: c.conn_state,
-          other_devices: o.rarity.others, active_devices: o.rarity.active,
-        },
+        evidence: { failures: times.length, window_s: Math.round(c.ts - times[0]), last_state: c.conn_state },
         mitre: ['T1008'],
-      });
+      }));
     },
   };
 }
