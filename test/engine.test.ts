@@ -10,6 +10,7 @@ import { Engine } from '../src/engine/engine.js';
 import type { Alert } from '../src/engine/alert.js';
 import { saveBaseline, loadBaseline } from '../src/engine/state.js';
 import { BoundedMap, Evictions } from '../src/engine/bounded-map.js';
+import { isExternal } from '../src/engine/addresses.js';
 import type { ConnRecord } from '../src/pool/conn-record.js';
 import type { LogRecord } from '../src/pool/shard.js';
 import type { DnsRecord } from '../src/pool/records/dns.js';
@@ -182,6 +183,19 @@ describe('alerts and baselines', () => {
     engine.pol.age();
     expect(engine.pol.devices.has('10.0.0.1')).toBe(false);
     expect(engine.pol.endpoints.has('198.51.100.10')).toBe(false);
+  });
+});
+
+describe('addresses', () => {
+  it('private, shared, loopback, link-local and multicast addresses are not external, to the edge of each range', () => {
+    const inside = ['10.0.0.0', '10.255.255.255', '172.16.0.1', '172.31.255.255', '192.168.0.1', '192.168.255.255', '100.64.0.1',
+      '100.127.255.255', '127.0.0.1', '169.254.169.254', '0.0.0.0', '224.0.0.251', '239.255.255.250', '255.255.255.255',
+      'fc00::1', 'fd12:3456::1', 'fe80::1', '::1', '::', 'ff02::fb'];
+    const outside = ['9.255.255.255', '11.0.0.0', '172.15.255.255', '172.32.0.0', '192.167.255.255', '192.169.0.0', '100.63.255.255',
+      '100.128.0.0', '128.0.0.1', '169.253.255.255', '1.0.0.0', '223.255.255.255', '203.0.113.9', '2001:db8::1', '2606:4700::1111'];
+    for (const ip of inside) expect(isExternal(ip), ip).toBe(false);
+    for (const ip of outside) expect(isExternal(ip), ip).toBe(true);
+    for (const notIp of ['', '1.2.3', '1.2.3.4.5', '256.1.1.1', '01.2.3.4', '1..2.3', 'example.com', '1.2.3.4 ']) expect(isExternal(notIp), notIp).toBe(false);
   });
 });
 

@@ -1,8 +1,9 @@
 // The detection engine, on the main thread: every shard's records, in capture-time order, feed
 // the pattern of life, the passive DNS map and the models, which raise alerts. It holds the
 // network-wide view (rarity means rare across every device), which is why it is not sharded.
-// Models stay quiet during the learning period; learning goes on after it. What the bounded maps
-// evict is counted as engine.evicted.* (counters()).
+// Models stay quiet during the learning period; learning goes on after it. A connection's rarity
+// is worked out only when a model asks for it, and the active devices it is measured against are
+// counted once per tick. What the bounded maps evict is counted as engine.evicted.* (counters()).
 
 import type { LogRecord } from '../pool/shard.js';
 import type { ConnRecord } from '../pool/conn-record.js';
@@ -50,6 +51,8 @@ export class Engine implements ModelContext {
   private readonly hostnames = new BoundedMap<string, string>(HOSTNAMES_KEPT);
   private learnEnd: number | undefined;
   private nextTick = 0;
+  /** Active devices, counted once per tick when rarity is first asked for (a walk over every device). */
+  private active: number | undefined;
 
   constructor(private readonly opts: EngineOptions) {
     this.pol = opts.pol ?? new PatternOfLife();
@@ -92,7 +95,7 @@ export class Engine implements ModelContext {
   }
 
   rarity(p: Pair): Rarity {
-    const active = this.pol.activeDevices();
+    const active = (this.active ??= this.pol.activeDevices());
     const others = this.pol.otherDevices(p.endpoint, p.deviceKey);
     const domainOthers = p.domain ? this.pol.otherDevices(p.domain, p.deviceKey, true) : 0;
     const limit = Math.max(1, Math.floor(RARE_SHARE * active));
@@ -130,6 +133,7 @@ export class Engine implements ModelContext {
   private tick(now: number, force = false): void {
     if (!force && now < this.nextTick) return;
     this.nextTick = now + TICK_S;
+    this.active = undefined;
     for (const m of this.models) m.tick?.(now, this);
   }
 
@@ -195,14 +199,23 @@ export class Engine implements ModelContext {
     const domain = registrableDomain(hostname);
     const pair = this.pairOf(c, deviceKey, hostname, domain);
     if (pair) {
-      const o: Outbound = {
-        pair, conn: c,
-        newForDevice: !this.pol.knows(deviceKey, pair.endpoint) && !(domain && this.pol.knowsDomain(deviceKey, domain)),
-        rarity: this.rarity(pair),
-      };
+      const newForDevice = !this.pol.knows(deviceKey, pair.endpoint) && !(domain && this.pol.knowsDomain(deviceKey, domain));
+      const o = new OutboundConn(pair, c, newForDevice, this);
       for (const m of this.models) m.observe?.(o, this);
       if (!this.learning(c.ts)) for (const m of this.models) m.outbound?.(o, this);
     }
     this.pol.observeConn(deviceKey, c, domain);
+  }
+}
+
+/** An outbound connection whose rarity is worked out only if a model asks for it: most
+ *  connections (to endpoints the device knows, during learning) never need it. */
+class OutboundConn implements Outbound {
+  private known: Rarity | undefined;
+
+  constructor(readonly pair: Pair, readonly conn: ConnRecord, readonly newForDevice: boolean, private readonly engine: Engine) {}
+
+  get rarity(): Rarity {
+    return (this.known ??= this.engine.rarity(this.pair));
   }
 }

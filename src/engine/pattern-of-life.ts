@@ -155,7 +155,7 @@ export class PatternOfLife {
     e.devices.set(deviceKey, ts);
   }
 
-  /** Devices seen within the horizon. */
+  /** Devices seen within the horizon: a walk over every device (the engine counts once per tick). */
   activeDevices(now = this.now): number {
     let n = 0;
     for (const d of this.devices.values()) if (now - d.last <= HORIZON_S) n++;
