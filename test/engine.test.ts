@@ -178,11 +178,28 @@ describe('alerts and baselines', () => {
     expect(alerts.map((a) => a.endpoint.ip)).toEqual(['203.0.113.120']);
   });
 
-  it('baselines age out what was not seen for the horizon', () => {
-    const { engine } = run([conn(T0, '10.0.0.1', '198.51.100.10'), conn(T0 + 40 * 86400, '10.0.0.2', '198.51.100.11')]);
-    engine.pol.age();
+  it('as capture time passes the baseline forgets a device unseen for 30 days, and what it reached', () => {
+    const alerts: Alert[] = [];
+    const engine = new Engine({ learnFor: 3600, onAlert: (a) => alerts.push(a) });
+    engine.ingest([conn(T0, '10.0.0.1', '198.51.100.10'), conn(T0, '10.0.0.1', '198.51.100.11'), conn(T0 + 10 * 86400, '10.0.0.2', '198.51.100.11')]);
+    expect(engine.pol.devices.has('10.0.0.1')).toBe(true);
+    engine.ingest([conn(T0 + 31 * 86400, '10.0.0.2', '198.51.100.11')]);
     expect(engine.pol.devices.has('10.0.0.1')).toBe(false);
     expect(engine.pol.endpoints.has('198.51.100.10')).toBe(false);
+    expect([...engine.pol.endpoints.get('198.51.100.11')!.devices.keys()]).toEqual(['10.0.0.2']);
+    // the network now has one device: a new endpoint is measured against it alone
+    const before = alerts.length;
+    engine.ingest([conn(T0 + 31 * 86400 + 600, '10.0.0.2', '203.0.113.99')]);
+    expect(alerts.slice(before).map((a) => [a.model, a.evidence.active_devices])).toEqual([['conn.rare_external', 1]]);
+  });
+
+  it('the baseline ages at the end of a run too, before it is saved', () => {
+    // the last daily ageing (at T0 + 30 d - 1 h) keeps 10.0.0.1; by the end (T0 + 30 d + 1 h) it is stale
+    const { engine } = run([conn(T0, '10.0.0.1', '198.51.100.10'), conn(T0 + 30 * 86400 - 3600, '10.0.0.2', '198.51.100.11'),
+      conn(T0 + 30 * 86400 + 3600, '10.0.0.2', '198.51.100.11')]);
+    const dir = mkdtempSync(path.join(tmpdir(), 'mirrorsense-state-'));
+    saveBaseline(dir, engine.pol);
+    expect([...loadBaseline(dir)!.devices.keys()]).toEqual(['10.0.0.2']);
   });
 });
 

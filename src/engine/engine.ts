@@ -1,7 +1,9 @@
 // The detection engine, on the main thread: every shard's records, in capture-time order, feed
 // the pattern of life, the passive DNS map and the models, which raise alerts. It holds the
 // network-wide view (rarity means rare across every device), which is why it is not sharded.
-// Models stay quiet during the learning period; learning goes on after it. A connection's rarity
+// Models stay quiet during the learning period; learning goes on after it, and about once a day
+// of capture time (and at the end, before the baseline is saved) the pattern of life forgets
+// what it has not seen within its horizon. A connection's rarity
 // is worked out only when a model asks for it, and the active devices it is measured against are
 // counted once per tick. What the bounded maps evict is counted as engine.evicted.* (counters()).
 
@@ -38,6 +40,8 @@ export interface EngineOptions {
 export const RARE_SHARE = 0.02;
 /** How often models with time series (beacons) look again, in capture seconds. */
 export const TICK_S = 300;
+/** How often the pattern of life ages, in capture seconds. */
+const AGE_S = 86400;
 /** Hostnames learned from TLS SNI and HTTP Host, by connection, until its conn record comes. */
 const HOSTNAMES_KEPT = 1 << 16;
 /** The order records of one capture instant are taken in: names first, connections last. */
@@ -51,6 +55,7 @@ export class Engine implements ModelContext {
   private readonly hostnames = new BoundedMap<string, string>(HOSTNAMES_KEPT);
   private learnEnd: number | undefined;
   private nextTick = 0;
+  private nextAge = 0;
   /** Active devices, counted once per tick when rarity is first asked for (a walk over every device). */
   private active: number | undefined;
 
@@ -125,14 +130,19 @@ export class Engine implements ModelContext {
     }
   }
 
-  /** End of input: models with time series look one last time. */
+  /** End of input: models with time series look one last time, and the baseline ages. */
   finish(): void {
     this.tick(this.pol.now, true);
+    this.pol.age();
   }
 
   private tick(now: number, force = false): void {
     if (!force && now < this.nextTick) return;
     this.nextTick = now + TICK_S;
+    if (now >= this.nextAge) {
+      this.nextAge = now + AGE_S;
+      this.pol.age(now);
+    }
     this.active = undefined;
     for (const m of this.models) m.tick?.(now, this);
   }

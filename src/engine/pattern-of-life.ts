@@ -187,7 +187,8 @@ export class PatternOfLife {
     return s !== undefined && now - s.last <= HORIZON_S;
   }
 
-  /** Drop what has not been seen within the horizon (the baseline's decay). */
+  /** Drop what has not been seen within the horizon (the baseline's decay): devices and what each
+   *  reached, network endpoints and domains, and the devices remembered for each. */
   age(now = this.now): void {
     const stale = (t: number) => now - t > HORIZON_S;
     for (const [k, d] of this.devices) {
@@ -199,6 +200,11 @@ export class PatternOfLife {
         for (const [x, s] of m) if (stale(s.last)) m.delete(x);
       }
     }
-    for (const m of [this.endpoints, this.domains]) for (const [k, e] of m) if (stale(e.last)) m.delete(k);
+    for (const m of [this.endpoints, this.domains]) {
+      for (const [k, e] of m) {
+        if (stale(e.last)) m.delete(k);
+        else for (const [dev, last] of e.devices) if (stale(last)) e.devices.delete(dev);
+      }
+    }
   }
 }

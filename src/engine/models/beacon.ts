@@ -5,11 +5,13 @@
 // TICK of capture time the series that grew are scored in one batch by the WASM beacon scorer
 // (RITA's sub-scores and a jitter-tolerant periodicity detector); a rare endpoint whose score
 // passes the threshold is an alert, updated as the series grows. Benign periodic traffic that
-// many devices share (telemetry, update checks) is not rare, so it does not alert.
+// many devices share (telemetry, update checks) is not rare, so it does not alert. A series not
+// contacted within the pattern of life's horizon is forgotten.
 
 import { pairAlert, type Model, type Pair, type Rarity } from '../model.js';
 import { BeaconScorer, BEACON_THRESHOLD } from '../beacon-scorer.js';
 import { BoundedMap } from '../bounded-map.js';
+import { HORIZON_S } from '../pattern-of-life.js';
 
 /** Contacts needed before a series is scored. */
 export const MIN_BEATS = 6;
@@ -71,6 +73,10 @@ export function beaconPeriodic(): Model {
       const due: Series[] = [];
       const rarity: Rarity[] = [];
       for (const s of pairs.values()) {
+        if (now - s.times[s.times.length - 1] > HORIZON_S) {
+          pairs.delete(s.pair.key); // forgotten, as the pattern of life forgets
+          continue;
+        }
         if (s.fresh < 2 || s.times.length < MIN_BEATS || ctx.learning(s.times[s.times.length - 1])) continue;
         const r = ctx.rarity(s.pair);
         if (!r.rare) continue;
