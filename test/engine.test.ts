@@ -163,6 +163,7 @@ describe('alerts and baselines', () => {
     expect(d.endpoints.get('198.51.100.10')!.count).toBe(2);
     expect(engine.pol.prevalence('198.51.100.10')).toBe(1);
     expect(d.hours.reduce((a, b) => a + b)).toBe(4);
+    expect([d.hours[6], d.hours[7]]).toEqual([2, 2]); // 06:00 and 07:00 UTC
   });
 
   it('a saved baseline is loaded again, and then nothing old is new', () => {

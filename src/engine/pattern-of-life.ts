@@ -126,7 +126,7 @@ export class PatternOfLife {
     use.dayOut += out;
     if (use.dayOut > d.maxDailyOutPerEndpoint) d.maxDailyOutPerEndpoint = use.dayOut;
     if (domain) seen(d.domains, domain, ts);
-    d.hours[new Date(ts * 1000).getUTCHours()]++;
+    d.hours[Math.floor((ts - day * 86400) / 3600)]++;
     let today = d.daily.find((x) => x.day === day);
     if (!today) {
       today = { day, out: 0, in: 0 };
