@@ -93,7 +93,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeSummary> {
     learnUntil: opts.learnUntil ?? (learned && !explicitLearning ? -Infinity : undefined),
     learnFor: opts.learnUntil === undefined ? opts.learnFor ?? (learned ? undefined : DEFAULT_LEARN_S) : undefined,
     vniSpaces: opts.core.vniSpaces,
-    onAlert: (a: Alert) => { alertText += JSON.stringify(a) + '\n'; },
+    onAlert: alertSink ? (a: Alert) => { alertText += JSON.stringify(a) + '\n'; } : () => undefined,
   }) : undefined;
   const pool = new SensorPool({
     workers: opts.workers,

@@ -114,10 +114,11 @@ export class Engine implements ModelContext {
     };
   }
 
-  /** One batch of records from all shards (any order: they are put in capture-time order here). */
+  /** One batch of records from all shards, in any order: the batch is sorted (in place) into
+   *  capture-time order here. */
   ingest(batch: LogRecord[]): void {
-    const sorted = [...batch].sort((a, b) => a.ts - b.ts || PATH_ORDER[a._path] - PATH_ORDER[b._path] || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
-    for (const r of sorted) {
+    batch.sort((a, b) => a.ts - b.ts || PATH_ORDER[a._path] - PATH_ORDER[b._path] || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
+    for (const r of batch) {
       this.learnEnd ??= this.opts.learnFor !== undefined ? r.ts + this.opts.learnFor : undefined;
       switch (r._path) {
         case 'dns': this.dnsAnswer(r as DnsRecord); break;
