@@ -86,12 +86,13 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeSummary> {
   const alertSink = TextSink.open(opts.alerts);
   const detect = opts.alerts !== undefined || opts.stateDir !== undefined;
   const learned = opts.stateDir ? loadBaseline(opts.stateDir) : undefined;
-  const explicitLearning = opts.learnFor !== undefined || opts.learnUntil !== undefined;
+  // The learning period as asked; when not asked, none after a saved baseline, else the default.
+  const asked = opts.learnFor !== undefined || opts.learnUntil !== undefined;
   let alertText = '';
   const engine = detect ? new Engine({
     pol: learned,
-    learnUntil: opts.learnUntil ?? (learned && !explicitLearning ? -Infinity : undefined),
-    learnFor: opts.learnUntil === undefined ? opts.learnFor ?? (learned ? undefined : DEFAULT_LEARN_S) : undefined,
+    learnUntil: opts.learnUntil,
+    learnFor: asked || learned ? opts.learnFor : DEFAULT_LEARN_S,
     vniSpaces: opts.core.vniSpaces,
     onAlert: alertSink ? (a: Alert) => { alertText += JSON.stringify(a) + '\n'; } : () => undefined,
   }) : undefined;
@@ -168,8 +169,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeSummary> {
       records,
       counters,
       alerts: engine?.alertsByModel() ?? {},
-      learnedUntil: engine?.learningEnds !== undefined && Number.isFinite(engine.learningEnds)
-        ? new Date(engine.learningEnds * 1000).toISOString() : undefined,
+      learnedUntil: engine?.learningEnds !== undefined ? new Date(engine.learningEnds * 1000).toISOString() : undefined,
       error,
     };
   } finally {

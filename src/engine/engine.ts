@@ -26,7 +26,8 @@ import { exfilNewEndpoint } from './models/exfil.js';
 import { beaconPeriodic } from './models/beacon.js';
 
 export interface EngineOptions {
-  /** The learning period: until this capture time (s), or for this long from the first record. */
+  /** The learning period: until this capture time (s), or for this long from the first record;
+   *  neither, none (a baseline learned before). */
   learnUntil?: number;
   learnFor?: number;
   /** VNI → address space, as the packet path was told (devices are keyed within their space). */
@@ -119,7 +120,7 @@ export class Engine implements ModelContext {
   ingest(batch: LogRecord[]): void {
     batch.sort((a, b) => a.ts - b.ts || PATH_ORDER[a._path] - PATH_ORDER[b._path] || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
     for (const r of batch) {
-      this.learnEnd ??= this.opts.learnFor !== undefined ? r.ts + this.opts.learnFor : undefined;
+      this.learnEnd ??= r.ts + (this.opts.learnFor ?? 0);
       switch (r._path) {
         case 'dns': this.dnsAnswer(r as DnsRecord); break;
         case 'ssl': this.ssl(r as SslRecord); break;
