@@ -2,7 +2,8 @@
 // unusually large amount of data to an external endpoint it had never reached, that almost no
 // other device uses. "Unusually large": at least EXFIL_MIN_BYTES and EXFIL_FACTOR times the most
 // the device had sent one endpoint in a day when the new endpoint first appeared (fixed then, so
-// the upload itself cannot raise the bar), counted over a day from that first contact.
+// the upload itself cannot raise the bar), counted over a day from that first contact; after the
+// day the upload is forgotten (at the next tick).
 
 import { pairAlert, type Model } from '../model.js';
 import { BoundedMap } from '../bounded-map.js';
@@ -35,7 +36,7 @@ export function exfilNewEndpoint(): Model {
         u = { first: o.conn.ts, threshold: Math.max(EXFIL_MIN_BYTES, EXFIL_FACTOR * usual), usual, bytes: 0, connections: 0 };
         uploads.set(p.key, u);
       }
-      if (o.conn.ts - u.first > DAY_S) return;
+      if (o.conn.ts - u.first > DAY_S) return; // over, forgotten at the next tick
       u.bytes += o.conn.orig_bytes ?? 0;
       u.connections++;
       if (u.bytes < u.threshold) return;
@@ -50,6 +51,9 @@ export function exfilNewEndpoint(): Model {
         },
         mitre: ['T1048'],
       }));
+    },
+    tick(now): void {
+      for (const [key, u] of uploads) if (now - u.first > DAY_S) uploads.delete(key);
     },
   };
 }
