@@ -161,7 +161,7 @@ describe('alerts and baselines', () => {
     const d = engine.pol.devices.get('10.0.0.1')!;
     expect([...d.endpoints.keys()].sort()).toEqual(['198.51.100.10', '198.51.100.11']);
     expect(d.endpoints.get('198.51.100.10')!.count).toBe(2);
-    expect(engine.pol.prevalence('198.51.100.10')).toBe(1);
+    expect(engine.pol.otherDevices('198.51.100.10', '10.0.0.1')).toBe(9);
     expect(d.hours.reduce((a, b) => a + b)).toBe(4);
     expect([d.hours[6], d.hours[7]]).toEqual([2, 2]); // 06:00 and 07:00 UTC
   });

@@ -53,10 +53,10 @@ export interface AnalyzeSummary {
   error?: { code: string; offset: number; message: string };
 }
 
-export const DEFAULT_SLAB_BYTES = 2 << 20;
+const DEFAULT_SLAB_BYTES = 2 << 20;
 /** Learning period when none is given and no baseline was saved before: the first hour. */
-export const DEFAULT_LEARN_S = 3600;
-export const DEFAULT_SLAB_RECORDS = 16384;
+const DEFAULT_LEARN_S = 3600;
+const DEFAULT_SLAB_RECORDS = 16384;
 
 /** A sink for NDJSON text that respects back-pressure. */
 class TextSink {

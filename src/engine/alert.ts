@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { BoundedMap, Evictions } from './bounded-map.js';
 
-export const MODEL_IDS = [
+const MODEL_IDS = [
   'beacon.periodic', 'http.post_rare_host', 'http.post_ip_no_host', 'http.new_ua_ip_no_host', 'http.scripting_ua_rare',
   'tls.self_signed_rare', 'dns.doppelganger', 'exfil.new_endpoint', 'download.github_anomalous', 'conn.failed_burst',
   'conn.rare_external', 'tls.unusual_fingerprint', 'shadow_ai.service', 'shadow_ai.mcp',
@@ -30,7 +30,7 @@ export interface Alert {
 export type AlertDraft = Omit<Alert, 'id' | 'ts'> & { at: number; deviceKey: string };
 
 /** One throttling window: a day of capture time. */
-export const ALERT_WINDOW_S = 86400;
+const ALERT_WINDOW_S = 86400;
 /** A raised alert is raised again (same id) when its score grows by at least this much. */
 const UPDATE_SCORE_STEP = 0.05;
 
@@ -45,12 +45,12 @@ export class AlertBook {
     return this.raised.evictions;
   }
 
-  /** Raise (or update) an alert; returns it, or undefined when it changed nothing worth telling. */
-  raise(d: AlertDraft): Alert | undefined {
+  /** Raise (or update) an alert, unless it changes nothing worth telling. */
+  raise(d: AlertDraft): void {
     const window = Math.floor(d.at / ALERT_WINDOW_S);
     const key = `${d.model}|${d.deviceKey}|${d.endpoint.ip}|${window}`;
     const prev = this.raised.get(key);
-    if (prev && d.score < prev.score + UPDATE_SCORE_STEP) return undefined;
+    if (prev && d.score < prev.score + UPDATE_SCORE_STEP) return;
     const { at, deviceKey: _, ...rest } = d;
     const alert: Alert = {
       id: createHash('sha256').update(key).digest('hex').slice(0, 24),
@@ -60,7 +60,6 @@ export class AlertBook {
     };
     this.raised.set(key, alert);
     this.emit(alert);
-    return alert;
   }
 
   /** Alerts raised so far, by model (each id once). */

@@ -38,9 +38,9 @@ export interface EngineOptions {
 }
 
 /** An endpoint is rare when at most this share of active devices (and at least one) reached it. */
-export const RARE_SHARE = 0.02;
+const RARE_SHARE = 0.02;
 /** How often models with time series (beacons) look again, in capture seconds. */
-export const TICK_S = 300;
+const TICK_S = 300;
 /** How often the pattern of life ages, in capture seconds. */
 const AGE_S = 86400;
 /** Hostnames learned from TLS SNI and HTTP Host, by connection, until its conn record comes. */
@@ -134,12 +134,11 @@ export class Engine implements ModelContext {
 
   /** End of input: models with time series look one last time, and the baseline ages. */
   finish(): void {
-    this.tick(this.pol.now, true);
+    this.tick(this.pol.now);
     this.pol.age();
   }
 
-  private tick(now: number, force = false): void {
-    if (!force && now < this.nextTick) return;
+  private tick(now: number): void {
     this.nextTick = now + TICK_S;
     if (now >= this.nextAge) {
       this.nextAge = now + AGE_S;

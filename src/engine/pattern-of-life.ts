@@ -1,7 +1,7 @@
 // The pattern of life: for each device, what it talks to (endpoint addresses, hostnames and their
 // registrable domains, ports), its user agents and TLS fingerprints, its daily volumes out and in,
-// its hours of activity, and when it first did each; for the network, each endpoint's prevalence
-// (devices that reached it ÷ active devices) and age. Everything runs on capture time and is
+// its hours of activity, and when it first did each; for the network, the devices that reached
+// each endpoint (and domain), and its age. Everything runs on capture time and is
 // bounded: entries not seen for HORIZON_S age out (so the baseline follows a changing network),
 // and each map keeps at most its documented number of entries, least recently seen first out,
 // the evictions counted by kind (`evicted`).
@@ -14,13 +14,13 @@ import type { ConnRecord } from '../pool/conn-record.js';
 import { BoundedMap, Evictions } from './bounded-map.js';
 
 export const HORIZON_S = 30 * 86400;
-export const MAX_DEVICES = 1 << 16;
-export const MAX_ENDPOINTS = 1 << 20;
-export const DEVICE_ENDPOINTS = 4096;
-export const DEVICE_DOMAINS = 2048;
-export const DEVICE_AGENTS = 64;
-export const DEVICE_FINGERPRINTS = 64;
-export const ENDPOINT_DEVICES = 256;
+const MAX_DEVICES = 1 << 16;
+const MAX_ENDPOINTS = 1 << 20;
+const DEVICE_ENDPOINTS = 4096;
+const DEVICE_DOMAINS = 2048;
+const DEVICE_AGENTS = 64;
+const DEVICE_FINGERPRINTS = 64;
+const ENDPOINT_DEVICES = 256;
 const DAYS_KEPT = 14;
 
 export interface Seen {
@@ -169,11 +169,6 @@ export class PatternOfLife {
     let n = 0;
     for (const [dev, last] of e.devices) if (dev !== except && now - last <= HORIZON_S) n++;
     return n;
-  }
-
-  /** Devices that reached an endpoint ÷ active devices. */
-  prevalence(key: string, domain = false, now = this.now): number {
-    return this.otherDevices(key, '', domain, now) / this.activeDevices(now);
   }
 
   /** Whether the device reached this endpoint within the horizon before. */

@@ -14,7 +14,7 @@ import { BoundedMap } from '../bounded-map.js';
 import { HORIZON_S } from '../pattern-of-life.js';
 
 /** Contacts needed before a series is scored. */
-export const MIN_BEATS = 6;
+const MIN_BEATS = 6;
 /** Contacts closer than this are one (a connection and the request that opened it). */
 const SAME_CONTACT_S = 1;
 const MAX_POINTS = 512;

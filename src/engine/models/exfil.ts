@@ -8,8 +8,8 @@
 import { pairAlert, type Model } from '../model.js';
 import { BoundedMap } from '../bounded-map.js';
 
-export const EXFIL_MIN_BYTES = 10 * 1024 * 1024;
-export const EXFIL_FACTOR = 3;
+const EXFIL_MIN_BYTES = 10 * 1024 * 1024;
+const EXFIL_FACTOR = 3;
 const DAY_S = 86400;
 const MAX_PAIRS = 1 << 16;
 

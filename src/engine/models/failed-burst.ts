@@ -6,8 +6,8 @@ import { pairAlert, type Model } from '../model.js';
 import { BoundedMap } from '../bounded-map.js';
 
 const FAILED = new Set(['S0', 'REJ', 'RSTOS0', 'RSTRH', 'SH', 'SHR']);
-export const FAILED_BURST_COUNT = 10;
-export const FAILED_BURST_WINDOW_S = 300;
+const FAILED_BURST_COUNT = 10;
+const FAILED_BURST_WINDOW_S = 300;
 const MAX_PAIRS = 1 << 16;
 
 export function failedBurst(): Model {
