@@ -10,9 +10,9 @@
 //     scores (NaN everywhere means "no sizes");
 //   windows (f64, 2 per pair): the observation window [start, end] for RITA's histogram,
 //     duration and connection-count scores; NaN takes the series' first and last time.
-// A series longer than MAX_SERIES keeps its last MAX_SERIES entries (the host puts the most
-// recent last). Bad input (NaN, duplicates, empty series, bad offsets) gives defined outputs,
-// never a trap.
+// A series has at most MAX_SERIES events (the host keeps the most recent). Bad input (NaN,
+// duplicates, empty series, bad offsets, a series longer than MAX_SERIES) gives defined outputs
+// (an empty series' for the last two), never a trap.
 //
 // The combined score (F_SCORE):
 //   timing = confidence + 0.25 · max(0, ritaTs - confidence)
@@ -116,11 +116,10 @@ export function score(nPairs: i32): i32 {
 function scorePair(i: i32): void {
   let from = load<i32>(offsets + (<usize>i << 2));
   let to = load<i32>(offsets + (<usize>(i + 1) << 2));
-  if (from < 0 || to > pointCap || to < from) {
+  if (from < 0 || to > pointCap || to < from || to - from > MAX_SERIES) {
     from = 0;
     to = 0;
   }
-  if (to - from > MAX_SERIES) from = to - MAX_SERIES;
   // The finite events, and the finite sizes among them.
   let n = 0;
   let ns = 0;

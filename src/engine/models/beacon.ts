@@ -17,7 +17,6 @@ import { HORIZON_S } from '../pattern-of-life.js';
 const MIN_BEATS = 6;
 /** Contacts closer than this are one (a connection and the request that opened it). */
 const SAME_CONTACT_S = 1;
-const MAX_POINTS = 512;
 const MAX_PAIRS = 1 << 17;
 
 type Transport = 'conn' | 'http' | 'burst';
@@ -47,7 +46,7 @@ export function beaconPeriodic(): Model {
     if ((i > 0 && ts - s.times[i - 1] < SAME_CONTACT_S) || (i < s.times.length && s.times[i] - ts < SAME_CONTACT_S)) return;
     s.times.splice(i, 0, ts);
     s.sizes.splice(i, 0, size);
-    if (s.times.length > MAX_POINTS) {
+    if (s.times.length > scorer.maxSeries) { // the scorer would look at the most recent ones only
       s.times.shift();
       s.sizes.shift();
     }
