@@ -118,7 +118,7 @@ describe('records inside a connection', () => {
   it('a beacon inside one TLS session (its data bursts) is beacon.periodic, named by the session\'s SNI', () => {
     const alerts = run([...background(6), ...session('10.0.0.7', T0 + 3600)]).alerts;
     expect(alerts.map((a) => [a.model, a.device.ip, a.endpoint.hostname])).toContainEqual(['beacon.periodic', '10.0.0.7', 'c2.bad-example.net']);
-    expect(alerts.find((a) => a.model === 'beacon.periodic')!.evidence).toMatchObject({ transports: ['burst'], period_s: 300 });
+    expect(alerts.find((a) => a.model === 'beacon.periodic')!.evidence).toMatchObject({ transports: ['burst'], period_s: 300, rita: { ts: 1, ds: 0 } });
   });
 
   it('records whose originator is not a device teach nothing and feed no model', () => {

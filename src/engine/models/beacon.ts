@@ -4,7 +4,8 @@
 // the requests on a keep-alive HTTP connection and the data bursts on an open session. Every
 // TICK of capture time the series that grew are scored in one batch by the WASM beacon scorer
 // (RITA's sub-scores and a jitter-tolerant periodicity detector); a rare endpoint whose score
-// passes the threshold is an alert, updated as the series grows. Benign periodic traffic that
+// passes the threshold is an alert, updated as the series grows; its evidence carries RITA's
+// beacon score and sub-scores over the day before the tick. Benign periodic traffic that
 // many devices share (telemetry, update checks) is not rare, so it does not alert. A series not
 // contacted within the pattern of life's horizon is forgotten.
 
@@ -17,6 +18,8 @@ import { HORIZON_S } from '../pattern-of-life.js';
 const MIN_BEATS = 6;
 /** Contacts closer than this are one (a connection and the request that opened it). */
 const SAME_CONTACT_S = 1;
+/** RITA's histogram and duration scores look at a day of logs. */
+const RITA_WINDOW_S = 86400;
 const MAX_PAIRS = 1 << 17;
 
 type Transport = 'conn' | 'http' | 'burst';
@@ -83,7 +86,10 @@ export function beaconPeriodic(): Model {
         rarity.push(r);
       }
       if (due.length === 0) return;
-      const scores = scorer.score(due.map((s) => ({ times: s.times, sizes: s.sized ? s.sizes : undefined })));
+      const scores = scorer.score(due.map((s) => ({
+        times: s.times, sizes: s.sized ? s.sizes : undefined, windowStart: now - RITA_WINDOW_S, windowEnd: now,
+      })));
+      const round3 = (x: number) => Math.round(x * 1000) / 1000;
       due.forEach((s, i) => {
         s.fresh = 0;
         const b = scores[i];
@@ -96,9 +102,9 @@ export function beaconPeriodic(): Model {
           title: 'Beaconing to a rare external endpoint',
           score: b.score,
           evidence: {
-            period_s: Math.round(b.period * 10) / 10, jitter: Math.round(b.jitter * 1000) / 1000,
-            beats: s.times.length, beats_present: Math.round(b.beatsPresent * 100) / 100,
-            confidence: Math.round(b.confidence * 1000) / 1000,
+            period_s: Math.round(b.period * 10) / 10, jitter: round3(b.jitter),
+            beats: s.times.length, beats_present: Math.round(b.beatsPresent * 100) / 100, confidence: round3(b.confidence),
+            rita: { score: b.ritaScore, ts: b.ritaTs, ds: b.ritaDs, hist: b.ritaHist, dur: b.ritaDur },
             first_seen: new Date(s.times[0] * 1000).toISOString(), last_seen: new Date(s.times[s.times.length - 1] * 1000).toISOString(),
             bytes_out: s.sized ? s.sizes.reduce((a, x) => a + x, 0) : undefined, transports: [...s.transports],
             scored_at: new Date(now * 1000).toISOString(),
