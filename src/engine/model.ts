@@ -49,14 +49,15 @@ export interface Outbound {
   readonly rarity: Rarity;
 }
 
-/** An alert about a pair: its device and endpoint blocks, and how rare the endpoint is as evidence. */
+/** An alert about a pair: its device and endpoint blocks, and how rare the endpoint is as evidence
+ *  (fields in DESIGN.md's order). */
 export function pairAlert(p: Pair, r: Rarity, a: Omit<AlertDraft, 'deviceKey' | 'device' | 'endpoint'>): AlertDraft {
   return {
-    ...a,
-    deviceKey: p.deviceKey,
+    at: a.at, model: a.model, title: a.title, score: a.score, deviceKey: p.deviceKey,
     device: { ip: p.device, vni: p.vni },
     endpoint: { ip: p.endpoint, port: p.port, hostname: p.hostname },
     evidence: { ...a.evidence, other_devices: r.others, active_devices: r.active },
+    mitre: a.mitre,
   };
 }
 
