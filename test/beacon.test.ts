@@ -1,67 +1,12 @@
 // The beacon scorer (build/beacon.wasm through src/engine/beacon-scorer.ts): periodicity found
 // through jitter and missed beats and not in random or bursty traffic, RITA's sub-scores against
-// values worked out by hand and against RITA's own test cases, and no input that breaks it.
+// values worked out by hand and against RITA's own test cases, and no input that breaks it. The
+// series come from bench/lib/series.js, the generators the benchmark measures detection rates on.
 
 import { describe, it, expect, beforeAll } from 'vitest';
 import fc from 'fast-check';
 import { BeaconScorer, BEACON_THRESHOLD, type BeaconScore, type BeaconSeries } from '../src/engine/beacon-scorer.js';
-
-/** mulberry32, uniform in [0, 1). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const T0 = 1_700_000_000;
-
-interface BeaconOpts { period: number; beats: number; jitter?: number; missing?: number; start?: number }
-
-/** beats beats of period seconds: each interval period × (1 + U(-jitter, jitter)); each beat
- *  missing with probability `missing`; 512 bytes each. */
-function beacon(random: () => number, o: BeaconOpts): BeaconSeries {
-  const times: number[] = [];
-  let t = (o.start ?? T0) + random() * o.period;
-  for (let i = 0; i < o.beats; i++) {
-    if (random() >= (o.missing ?? 0)) times.push(t);
-    t += o.period * (1 + (o.jitter ?? 0) * (2 * random() - 1));
-  }
-  return { times, sizes: times.map(() => 512) };
-}
-
-/** count Poisson arrivals with mean gap `mean`; sizes 200..2200 bytes. */
-function poisson(random: () => number, mean: number, count: number): BeaconSeries {
-  const times: number[] = [];
-  let t = T0;
-  for (let i = 0; i < count; i++) {
-    t -= mean * Math.log(1 - random());
-    times.push(t);
-  }
-  return { times, sizes: times.map(() => 200 + Math.floor(random() * 2000)) };
-}
-
-/** A person at work: a few sessions a day between 9:00 and 17:00, each a burst of 3-17 requests
- *  some 20 s apart, until `count` events. */
-function human(random: () => number, count: number): BeaconSeries {
-  const times: number[] = [];
-  for (let day = 0; times.length < count; day++) {
-    const sessions = 2 + Math.floor(random() * 5);
-    for (let s = 0; s < sessions && times.length < count; s++) {
-      let t = T0 + day * 86400 + 9 * 3600 + random() * 8 * 3600;
-      const burst = 3 + Math.floor(random() * 15);
-      for (let b = 0; b < burst && times.length < count; b++) {
-        times.push(t);
-        t -= 20 * Math.log(1 - random());
-      }
-    }
-  }
-  return { times, sizes: times.map(() => 100 + Math.floor(random() * 5000)) };
-}
+import { rng, beacon, poisson, human, T0 } from '../bench/lib/series.js';
 
 const within = (value: number, expected: number, fraction: number) =>
   expect(Math.abs(value - expected) / expected, `${value} vs ${expected}`).toBeLessThanOrEqual(fraction);
