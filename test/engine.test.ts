@@ -235,6 +235,33 @@ describe('bounds', () => {
     expect(m.size).toBe(2);
   });
 
+  it('a map with a budget on what its values hold evicts the least recently used past it, never the most recent', () => {
+    const m = new BoundedMap<string, number[]>(10, undefined, { limit: 5, weigh: (v) => v.length });
+    m.set('a', [1, 2]);
+    m.set('b', [1, 2]);
+    expect(m.weight).toBe(4);
+    const b = m.touch('b')!;
+    b.push(3);
+    m.reweigh(1); // a (2) + b (3) = 5: within
+    expect([...m.keys()]).toEqual(['a', 'b']);
+    m.set('c', [1]); // 6: a, the least recently used, goes
+    expect([...m.keys()]).toEqual(['b', 'c']);
+    expect(m.weight).toBe(4);
+    const c = m.touch('c')!;
+    c.push(2, 3, 4, 5, 6, 7);
+    m.reweigh(6); // c alone is over the budget, but it is the most recent: b goes, c stays
+    expect([...m.keys()]).toEqual(['c']);
+    expect(m.evictions.count).toBe(2);
+    m.delete('c');
+    expect(m.weight).toBe(0);
+  });
+
+  it('an endpoint hundreds of devices reach is not rare in a large network (its device list is long enough to tell)', () => {
+    const records = Array.from({ length: 15000 }, (_, i) => conn(T0 + i * 0.1, `10.${i >> 8}.${i & 255}.7`, '198.51.100.10'));
+    records.push(conn(T0 + 7200, '10.200.0.1', '198.51.100.10'));
+    expect(run(records).alerts).toEqual([]);
+  });
+
   it('the engine counts what its maps evict as engine.evicted.* counters', () => {
     const engine = new Engine({ learnFor: 3600, onAlert: () => undefined });
     // TLS server names wait for their connection's record; 65,536 are kept

@@ -2,6 +2,7 @@
 // throttles them: one alert per model, device and endpoint per window (a day of capture time),
 // updated in place (same id) when its evidence grows instead of repeated. The device is its key
 // (its address within its address space), not the VNI it was seen through: the VNI is evidence.
+// The book keeps each alert's key and last score only (about 150 B; 2^18 of them, ~40 MiB).
 
 import { createHash } from 'node:crypto';
 import { BoundedMap, Evictions } from './bounded-map.js';
@@ -35,7 +36,9 @@ const ALERT_WINDOW_S = 86400;
 const UPDATE_SCORE_STEP = 0.05;
 
 export class AlertBook {
-  private readonly raised: BoundedMap<string, Alert>;
+  /** The score each alert was last raised with. */
+  private readonly raised: BoundedMap<string, number>;
+  private readonly counts: Record<string, number> = {};
 
   constructor(private readonly emit: (a: Alert) => void, capacity = 1 << 18) {
     this.raised = new BoundedMap(capacity);
@@ -50,7 +53,8 @@ export class AlertBook {
     const window = Math.floor(d.at / ALERT_WINDOW_S);
     const key = `${d.model}|${d.deviceKey}|${d.endpoint.ip}|${window}`;
     const prev = this.raised.get(key);
-    if (prev && d.score < prev.score + UPDATE_SCORE_STEP) return;
+    if (prev !== undefined && d.score < prev + UPDATE_SCORE_STEP) return;
+    if (prev === undefined) this.counts[d.model] = (this.counts[d.model] ?? 0) + 1;
     const { at, deviceKey: _, ...rest } = d;
     const alert: Alert = {
       id: createHash('sha256').update(key).digest('hex').slice(0, 24),
@@ -58,14 +62,13 @@ export class AlertBook {
       ...rest,
       score: Math.round(d.score * 1000) / 1000,
     };
-    this.raised.set(key, alert);
+    this.raised.set(key, alert.score);
     this.emit(alert);
   }
 
-  /** Alerts raised so far, by model (each id once). */
+  /** Alerts raised so far, by model: each id once however often it was updated (one evicted from
+   *  the book and raised again counts again). */
   countsByModel(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const a of this.raised.values()) out[a.model] = (out[a.model] ?? 0) + 1;
-    return out;
+    return { ...this.counts };
   }
 }

@@ -3,7 +3,7 @@
 // stages ask it whether a connection went to "an IP without a hostname". Devices are keyed as
 // the engine keys them (their address within its address space), so VPCs with overlapping CIDRs
 // do not share answers. Bounded: the least recently learned entries go first once `capacity` is
-// reached.
+// reached (an entry is about 200 B: 2^19 of them, ~100 MiB).
 
 import type { DnsRecord } from '../pool/records/dns.js';
 import { BoundedMap, Evictions } from './bounded-map.js';
@@ -18,7 +18,7 @@ export class PassiveDns {
   private readonly byDevice: BoundedMap<string, Entry>;
 
   /** Answers count for at least minTtl seconds: clients and resolvers often keep them past short TTLs. */
-  constructor(capacity = 1 << 20, private readonly minTtl = 60) {
+  constructor(capacity = 1 << 19, private readonly minTtl = 60) {
     this.byDevice = new BoundedMap(capacity);
   }
 

@@ -52,13 +52,16 @@ export function loadBaseline(dir: string): PatternOfLife | undefined {
   if (snap?.version !== VERSION) throw new Error(`${file}: baseline format ${snap?.version}, this sensor reads ${VERSION}`);
   const pol = new PatternOfLife();
   pol.now = snap.now;
+  // each device and network endpoint filled before it is added, so that its maps' bounds apply
+  // and the budgets weigh it whole
   for (const { endpoints, domains, userAgents, ja3, ja4, ...rest } of snap.devices) {
-    const d = Object.assign(pol.device(rest.key, rest.ip, rest.last), rest);
+    const d = Object.assign(pol.newDevice(rest.key, rest.ip, rest.last), rest);
     fill(d.endpoints, endpoints);
     fill(d.domains, domains);
     fill(d.userAgents, userAgents);
     fill(d.ja3, ja3);
     fill(d.ja4, ja4);
+    pol.devices.set(d.key, d);
   }
   for (const [map, entries] of [[pol.endpoints, snap.endpoints], [pol.domains, snap.domains]] as const) {
     for (const [k, e] of entries) {
