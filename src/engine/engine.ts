@@ -3,9 +3,9 @@
 // network-wide view (rarity means rare across every device), which is why it is not sharded.
 // Models stay quiet during the learning period; learning goes on after it, and about once a day
 // of capture time (and at the end, before the baseline is saved) the pattern of life forgets
-// what it has not seen within its horizon. A connection's rarity
-// is worked out only when a model asks for it, and the active devices it is measured against are
-// counted once per tick. What the bounded maps evict is counted as engine.evicted.* (counters()).
+// what it has not seen within its horizon. A connection's rarity is worked out only when a model
+// asks for it, and the active devices it is measured against are counted once per tick. What
+// the bounded maps evict is counted as engine.evicted.* (counters()).
 
 import type { LogRecord } from '../pool/shard.js';
 import type { ConnRecord } from '../pool/conn-record.js';
