@@ -8,11 +8,12 @@
 //   times (f64): capture time in seconds, in any order; non-finite times are dropped;
 //   sizes (f64, beside times): bytes the device sent; non-finite sizes are left out of the size
 //     scores (NaN everywhere means "no sizes");
-//   windows (f64, 2 per pair): the observation window [start, end] for RITA's histogram,
-//     duration and connection-count scores; NaN takes the series' first and last time.
-// A series longer than MAX_SERIES keeps its last MAX_SERIES entries (the host puts the most
-// recent last). Bad input (NaN, duplicates, empty series, bad offsets) gives defined outputs,
-// never a trap.
+//   windows (f64, 2 per pair): the observation window [start, end] for RITA's histogram and
+//     duration scores, which (as RITA, which scores a window of logs) see only the events inside
+//     it; NaN takes the series' first and last time.
+// A series has at most MAX_SERIES events (the host keeps the most recent). Bad input (NaN,
+// duplicates, empty series, bad offsets, a series longer than MAX_SERIES) gives defined outputs
+// (an empty series' for the last two), never a trap.
 //
 // The combined score (F_SCORE):
 //   timing = confidence + 0.25 · max(0, ritaTs - confidence)
@@ -23,7 +24,7 @@
 // RITA's histogram and duration scores are left out of it: they depend on the window, and a
 // beacon that runs for two hours of a day is still a beacon.
 
-import { sortF64, sortWhole } from "./stats";
+import { at, put, sortF64, sortWhole } from "./stats";
 import * as rita from "./rita";
 import * as per from "./periodicity";
 
@@ -42,13 +43,12 @@ export const F_RITA_HIST: i32 = 7;     // RITA histogram score
 export const F_RITA_DUR: i32 = 8;      // RITA duration score
 export const F_RITA_SCORE: i32 = 9;    // RITA's beacon score (the four, 0.25 each)
 export const F_SCORE: i32 = 10;        // combined score 0..1
+// Each skew is followed by its MAD: rita.ts writes the two together.
 export const F_TS_SKEW: i32 = 11;      // Bowley skewness of the intervals
 export const F_TS_MAD: i32 = 12;       // median absolute deviation of the intervals, seconds
 export const F_DS_SKEW: i32 = 13;      // Bowley skewness of the sizes
 export const F_DS_MAD: i32 = 14;       // median absolute deviation of the sizes, bytes
-export const F_RITA_CONN: i32 = 15;    // RITA v4 connection count score
-export const F_RITA_SMALL: i32 = 16;   // RITA v4 smallness score
-export const FIELD_COUNT: i32 = 17;
+export const FIELD_COUNT: i32 = 15;
 
 const TIMING_LIFT: f64 = 0.25;
 const SIZE_WEIGHT: f64 = 0.2;
@@ -116,67 +116,60 @@ export function score(nPairs: i32): i32 {
 function scorePair(i: i32): void {
   let from = load<i32>(offsets + (<usize>i << 2));
   let to = load<i32>(offsets + (<usize>(i + 1) << 2));
-  if (from < 0 || to > pointCap || to < from) {
+  if (from < 0 || to > pointCap || to < from || to - from > MAX_SERIES) {
     from = 0;
     to = 0;
   }
-  if (to - from > MAX_SERIES) from = to - MAX_SERIES;
   // The finite events, and the finite sizes among them.
   let n = 0;
   let ns = 0;
   for (let j = from; j < to; j++) {
-    const tj = load<f64>(times + (<usize>j << 3));
+    const tj = at(times, j);
     if (!isFinite(tj)) continue;
-    store<f64>(t + (<usize>(n++) << 3), tj);
-    const sj = load<f64>(sizes + (<usize>j << 3));
-    if (isFinite(sj)) store<f64>(s + (<usize>(ns++) << 3), sj);
+    put(t, n++, tj);
+    const sj = at(sizes, j);
+    if (isFinite(sj)) put(s, ns++, sj);
   }
   sortF64(t, n);
   sortWhole(s, ns, radixKeys, radixCounts);
   let nz = 0;
   for (let j = 1; j < n; j++) {
-    const d = load<f64>(t + (<usize>j << 3)) - load<f64>(t + (<usize>(j - 1) << 3));
-    if (d > 0) store<f64>(nzs + (<usize>(nz++) << 3), d);
+    const d = at(t, j) - at(t, j - 1);
+    if (d > 0) put(nzs, nz++, d);
   }
   sortF64(nzs, nz);
 
-  const first = n > 0 ? load<f64>(t) : 0;
-  const last = n > 0 ? load<f64>(t + (<usize>(n - 1) << 3)) : 0;
-  let start = load<f64>(windows + (<usize>i << 4));
-  let end = load<f64>(windows + (<usize>i << 4) + 8);
-  if (!isFinite(start)) start = first;
-  if (!isFinite(end)) end = last;
+  let start = at(windows, i << 1);
+  let end = at(windows, (i << 1) + 1);
+  if (!isFinite(start)) start = n > 0 ? at(t, 0) : 0;
+  if (!isFinite(end)) end = n > 0 ? at(t, n - 1) : 0;
+  // The events inside the window, for the histogram and duration scores.
+  let lo = 0;
+  while (lo < n && at(t, lo) < start) lo++;
+  let hi = n;
+  while (hi > lo && at(t, hi - 1) > end) hi--;
+  const tw = t + (<usize>lo << 3);
 
-  const ts = rita.timestampScore(n, nzs, nz);
-  const tsSkew = rita.skew;
-  const tsMad = rita.mad;
-  const ds = rita.dataSizeScore(s, ns);
-  const dsSkew = rita.skew;
-  const dsMad = rita.mad;
-  const hist = rita.histogramScore(t, n, start, end, freq, modes);
-  const dur = rita.durationScore(first, last, start, end);
+  const o = out + (<usize>i * <usize>FIELD_COUNT << 3);
+  const ts = rita.timestampScore(n, nzs, nz, o + (<usize>F_TS_SKEW << 3));
+  const ds = rita.dataSizeScore(s, ns, o + (<usize>F_DS_SKEW << 3));
+  const hist = rita.histogramScore(tw, hi - lo, start, end, freq, modes);
+  const dur = hi > lo ? rita.durationScore(at(tw, 0), at(tw, hi - lo - 1), start, end) : 0;
 
   per.detect(t, n, nzs, nz, work);
   const confidence = unit(per.confidence);
   const timing = confidence + TIMING_LIFT * max<f64>(0, unit(ts) - confidence);
   const combined = ns >= 3 ? min<f64>(1, timing * (1 + SIZE_WEIGHT * (unit(ds) - 0.5))) : timing;
 
-  const o = out + (<usize>i * <usize>FIELD_COUNT << 3);
-  store<f64>(o + (<usize>F_COUNT << 3), <f64>n);
-  store<f64>(o + (<usize>F_PERIOD << 3), finite(per.period));
-  store<f64>(o + (<usize>F_JITTER << 3), finite(per.jitter));
-  store<f64>(o + (<usize>F_BEATS << 3), unit(per.beatsPresent));
-  store<f64>(o + (<usize>F_CONFIDENCE << 3), confidence);
-  store<f64>(o + (<usize>F_RITA_TS << 3), unit(ts));
-  store<f64>(o + (<usize>F_RITA_DS << 3), unit(ds));
-  store<f64>(o + (<usize>F_RITA_HIST << 3), unit(hist));
-  store<f64>(o + (<usize>F_RITA_DUR << 3), unit(dur));
-  store<f64>(o + (<usize>F_RITA_SCORE << 3), unit(rita.beaconScore(unit(ts), unit(ds), unit(dur), unit(hist))));
-  store<f64>(o + (<usize>F_SCORE << 3), unit(combined));
-  store<f64>(o + (<usize>F_TS_SKEW << 3), isFinite(tsSkew) ? tsSkew : 0);
-  store<f64>(o + (<usize>F_TS_MAD << 3), finite(tsMad));
-  store<f64>(o + (<usize>F_DS_SKEW << 3), isFinite(dsSkew) ? dsSkew : 0);
-  store<f64>(o + (<usize>F_DS_MAD << 3), finite(dsMad));
-  store<f64>(o + (<usize>F_RITA_CONN << 3), unit(rita.connCountScore(n, start, end)));
-  store<f64>(o + (<usize>F_RITA_SMALL << 3), unit(rita.smallnessScore(s, ns)));
+  put(o, F_COUNT, <f64>n);
+  put(o, F_PERIOD, finite(per.period));
+  put(o, F_JITTER, finite(per.jitter));
+  put(o, F_BEATS, unit(per.beatsPresent));
+  put(o, F_CONFIDENCE, confidence);
+  put(o, F_RITA_TS, unit(ts));
+  put(o, F_RITA_DS, unit(ds));
+  put(o, F_RITA_HIST, unit(hist));
+  put(o, F_RITA_DUR, unit(dur));
+  put(o, F_RITA_SCORE, unit(rita.beaconScore(unit(ts), unit(ds), unit(dur), unit(hist))));
+  put(o, F_SCORE, unit(combined));
 }

@@ -37,7 +37,7 @@
 // explains (for jitter that accumulates, the mean beat); the jitter, median |r| at that period;
 // the fraction of beats present over the span. No confidence, no period: all 0.
 
-import { medianSorted, medianUnsorted } from "./stats";
+import { at, put, medianSorted, medianUnsorted } from "./stats";
 
 const MIN_EVENTS: i32 = 6;
 const SAME_BEAT_REL: f64 = 0.1;
@@ -78,11 +78,11 @@ export function periodicityInit(): void {
   invSqrtK = heap.alloc(<usize>(K_MAX + 1) << 3);
   acf = heap.alloc(<usize>ACF_BINS << 3);
   smooth = heap.alloc(<usize>ACF_BINS << 3);
-  store<f64>(logK, 0);
-  store<f64>(invSqrtK, 0);
+  put(logK, 0, 0);
+  put(invSqrtK, 0, 0);
   for (let k = 1; k <= K_MAX; k++) {
-    store<f64>(logK + (<usize>k << 3), Math.log(<f64>k));
-    store<f64>(invSqrtK + (<usize>k << 3), 1 / Math.sqrt(<f64>k));
+    put(logK, k, Math.log(<f64>k));
+    put(invSqrtK, k, 1 / Math.sqrt(<f64>k));
   }
 }
 
@@ -114,13 +114,13 @@ function evaluate(d: usize, m: i32, n: i32, span: f64, p: f64): bool {
   let first = 0; // the intervals before first are parts of a beat
   let sameD: f64 = 0;
   while (first < m) {
-    const di = load<f64>(d + (<usize>first << 3));
+    const di = at(d, first);
     if (!sameBeat(di, di * inv)) break;
     sameD += di;
     first++;
   }
   let beats = first; // intervals from beats on are at least P/2
-  while (beats < m && load<f64>(d + (<usize>beats << 3)) * inv < 0.5) beats++;
+  while (beats < m && at(d, beats) * inv < 0.5) beats++;
   const used = m - first;
   const sumD = span - sameD;
   if (used == 0 || !(sumD > 0)) return false;
@@ -129,12 +129,12 @@ function evaluate(d: usize, m: i32, n: i32, span: f64, p: f64): bool {
   let sumK: f64 = 0;
   let sumE: f64 = 0;
   for (let i = beats; i < m; i++) {
-    const x = load<f64>(d + (<usize>i << 3)) * inv;
+    const x = at(d, i) * inv;
     const k = max<f64>(1, nearest(x)); // x = 0.5 rounds to even: 0
     if (k > <f64>K_MAX) break;
     inBeats++;
     sumK += k;
-    sumE += Math.abs(x - k) * load<f64>(invSqrtK + (<usize><i32>k << 3));
+    sumE += Math.abs(x - k) * at(invSqrtK, <i32>k);
   }
   const b = inBeats > 0 ? min<f64>(B_MAX, max<f64>(B_MIN, sumE / <f64>inBeats)) : B_MAX;
   const q = inBeats > 0 ? min<f64>(Q_MAX, max<f64>(Q_MIN, 1 - <f64>inBeats / sumK)) : Q_MAX;
@@ -152,7 +152,7 @@ function evaluate(d: usize, m: i32, n: i32, span: f64, p: f64): bool {
   let fitD: f64 = 0;
   const strayFloor = LOG_STRAY + logLam;
   for (let i = first; i < beats; i++) { // too short: one beat with a residual of 1 - x
-    const di = load<f64>(d + (<usize>i << 3));
+    const di = at(d, i);
     const gain = base + logQ - (1 - di * inv) * invB + lam * di - logLam;
     const fit = gain > LOG_STRAY;
     ratio += fit ? gain : LOG_STRAY;
@@ -162,11 +162,11 @@ function evaluate(d: usize, m: i32, n: i32, span: f64, p: f64): bool {
   }
   const last = beats + inBeats;
   for (let i = beats; i < last; i++) {
-    const di = load<f64>(d + (<usize>i << 3));
+    const di = at(d, i);
     const x = di * inv;
     const k = max<f64>(1, nearest(x)); // x = 0.5 rounds to even: 0
-    const ki = <usize><i32>k << 3;
-    const periodic = base + k * logQ - Math.abs(x - k) * invB * load<f64>(invSqrtK + ki) - 0.5 * load<f64>(logK + ki);
+    const ki = <i32>k;
+    const periodic = base + k * logQ - Math.abs(x - k) * invB * at(invSqrtK, ki) - 0.5 * at(logK, ki);
     const nullLog = logLam - lam * di;
     const fit = periodic > strayFloor - lam * di;
     ratio += fit ? periodic - nullLog : LOG_STRAY;
@@ -221,44 +221,44 @@ function acfPeak(t: usize, n: i32, w: f64): f64 {
   memory.fill(acf, 0, <usize>ACF_BINS << 3);
   const inv = 1 / w;
   for (let i = 0; i < n; i++) {
-    const ti = load<f64>(t + (<usize>i << 3));
+    const ti = at(t, i);
     const last = min<i32>(n - 1, i + ACF_NEIGHBOURS);
     for (let j = i + 1; j <= last; j++) {
-      const bin = (load<f64>(t + (<usize>j << 3)) - ti) * inv;
+      const bin = (at(t, j) - ti) * inv;
       if (bin >= <f64>ACF_BINS) break;
-      const a = acf + (<usize><i32>bin << 3);
-      store<f64>(a, load<f64>(a) + 1);
+      const b = <i32>bin;
+      put(acf, b, at(acf, b) + 1);
     }
   }
   // Smoothed (1 2 1) from bin 4 on; then the first local maximum that reaches half the highest:
   // a series with missed beats has as many pairs at 2P, 3P... as at P.
-  let prev = load<f64>(acf + (3 << 3));
+  let prev = at(acf, 3);
   let highest: f64 = 0;
   let total: f64 = 0;
   for (let b = 4; b < ACF_BINS - 1; b++) {
-    const c = load<f64>(acf + (<usize>b << 3));
-    const s = prev + 2 * c + load<f64>(acf + (<usize>(b + 1) << 3));
+    const c = at(acf, b);
+    const s = prev + 2 * c + at(acf, b + 1);
     prev = c;
-    store<f64>(smooth + (<usize>b << 3), s);
+    put(smooth, b, s);
     if (s > highest) highest = s;
     total += s;
   }
   // A peak no higher than ACF_PEAK times the mean is noise (Poisson arrivals have a flat
   // autocorrelation): no candidate.
   if (highest == 0 || highest < ACF_PEAK * total / <f64>(ACF_BINS - 5)) return 0;
-  let at = 4;
+  let peak = 4;
   for (let b = 4; b < ACF_BINS - 1; b++) {
-    const s = load<f64>(smooth + (<usize>b << 3));
-    if (s >= 0.5 * highest && (b == ACF_BINS - 2 || s >= load<f64>(smooth + (<usize>(b + 1) << 3)))) {
-      at = b;
+    const s = at(smooth, b);
+    if (s >= 0.5 * highest && (b == ACF_BINS - 2 || s >= at(smooth, b + 1))) {
+      peak = b;
       break;
     }
   }
   // Centroid of the peak bin and its neighbours, bins taken at their centres.
-  const l = load<f64>(acf + (<usize>(at - 1) << 3));
-  const c = load<f64>(acf + (<usize>at << 3));
-  const r = load<f64>(acf + (<usize>(at + 1) << 3));
-  return (<f64>at + 0.5 + (r - l) / (l + c + r)) * w;
+  const l = at(acf, peak - 1);
+  const c = at(acf, peak);
+  const r = at(acf, peak + 1);
+  return (<f64>peak + 0.5 + (r - l) / (l + c + r)) * w;
 }
 
 /** Median |r| (r the residual to the nearest whole number of beats, a too-short interval
@@ -267,10 +267,10 @@ function jitterOf(d: usize, m: i32, p: f64, scratch: usize): f64 {
   const inv = 1 / p;
   let k = 0;
   for (let i = 0; i < m; i++) {
-    const di = load<f64>(d + (<usize>i << 3));
+    const di = at(d, i);
     const x = di * inv;
     if (sameBeat(di, x)) continue;
-    store<f64>(scratch + (<usize>k << 3), x < 0.5 ? 1 - x : Math.abs(x - max<f64>(1, nearest(x))));
+    put(scratch, k, x < 0.5 ? 1 - x : Math.abs(x - max<f64>(1, nearest(x))));
     k++;
   }
   return medianUnsorted(scratch, k);
@@ -286,7 +286,7 @@ export function detect(t: usize, n: i32, d: usize, nz: i32, scratch: usize): voi
   confidence = 0;
   if (n < 3 || nz < 2) return;
   const m = nz;
-  const span = load<f64>(t + (<usize>(n - 1) << 3)) - load<f64>(t);
+  const span = at(t, n - 1) - at(t, 0);
   if (!(span > 0) || !isFinite(span)) return;
   bestPeriod = 0;
   bestConf = -1;
@@ -300,8 +300,8 @@ export function detect(t: usize, n: i32, d: usize, nz: i32, scratch: usize): voi
   if (bestConf < SETTLED) {
     // The midrange of the 5th and 95th percentiles matters when the median is near a period
     // but off (uniform jitter): not when the median does far worse than the null model.
-    const p5 = load<f64>(d + (<usize><i32>Math.floor(0.05 * <f64>(nz - 1)) << 3));
-    const p95 = load<f64>(d + (<usize><i32>Math.ceil(0.95 * <f64>(nz - 1)) << 3));
+    const p5 = at(d, <i32>Math.floor(0.05 * <f64>(nz - 1)));
+    const p95 = at(d, <i32>Math.ceil(0.95 * <f64>(nz - 1)));
     const midrange = (p5 + p95) / 2;
     if (bestRatio > MIDRANGE_FLOOR * <f64>m && Math.abs(midrange - median) > 0.005 * median) tryCandidate(d, m, n, span, midrange, false);
     const peak = acfPeak(t, n, span / <f64>nz / ACF_BINS_PER_INTERVAL);

@@ -8,14 +8,12 @@
 //     connection-count score: connections / (window / 10), capped at 1);
 //   - the data-size score is the mean of the skew and MAD scores (v4 also averaged in a
 //     smallness score: 1 - mode / 65535).
-// The two v4-only scores are still computed here (connCountScore, smallnessScore) and reported
-// beside the v5 scores, never folded into them.
 //
 // Inputs are f64 seconds and bytes; RITA works on whole seconds (uint32) and int64 bytes, so a
 // sub-second series can differ slightly from RITA's numbers, never in the formulas. Where RITA
 // returns an error (too few timestamps, empty window) and skips the pair, the score here is 0.
 
-import { medianSorted, madSorted } from "./stats";
+import { at, put, medianSorted, madSorted } from "./stats";
 
 // default_config.hjson, scoring.beacon
 const TS_WEIGHT: f64 = 0.25;
@@ -28,13 +26,7 @@ const HIST_MODE_SENSITIVITY: f64 = 0.05;    // histogram_mode_sensitivity
 const HIST_OUTLIER_REMOVAL: i32 = 1;        // histogram_bimodal_outlier_removal
 const HIST_BIMODAL_MIN_HOURS: i32 = 11;     // histogram_bimodal_min_hours_seen
 const HIST_BINS: i32 = 24;                  // getHistogramScore(..., 24): "a 24 hour period"
-// rita-legacy pkg/beacon/analyzer.go (v4)
-const SMALLNESS_BYTES: f64 = 65535;
-const CONN_COUNT_DIVISOR: f64 = 10;
 
-/** The skew and MAD of the last statistical score, read by index.ts. */
-export let skew: f64 = 0;
-export let mad: f64 = 0;
 /** Non-empty bins and their longest run (wrapping around) of the last histogram. */
 let totalBars: i32 = 0;
 let longestRun: i32 = 0;
@@ -44,9 +36,16 @@ let longestRun: i32 = 0;
   return Math.floor(x * 1000 + 0.5) / 1000;
 }
 
+/** The skew and MAD beside a score, at out (two f64): 0 for a score RITA does not compute, and
+ *  for a value that is not finite. */
+@inline function skewMad(out: usize, skew: f64, mad: f64): void {
+  put(out, 0, isFinite(skew) ? skew : 0);
+  put(out, 1, isFinite(mad) && mad > 0 ? mad : 0);
+}
+
 /** Quartiles as montanaflynn/stats.Quartile computes them (which RITA calls): Q2 the median; Q1
  *  and Q3 the medians of the lower and upper halves, the middle element excluded when n is odd. */
-function statisticalScore(p: usize, n: i32, defaultMadScore: f64): f64 {
+function statisticalScore(p: usize, n: i32, defaultMadScore: f64, out: usize): f64 {
   const c1 = n >> 1;
   const c2 = n & 1 ? c1 + 1 : c1;
   const q1 = medianSorted(p, c1);
@@ -55,11 +54,12 @@ function statisticalScore(p: usize, n: i32, defaultMadScore: f64): f64 {
   // calculateBowleySkewness: (Q1 + Q3 - 2 Q2) / (Q3 - Q1), zero when the IQR is under 10 or the
   // median equals a quartile; score 1 - |skew|.
   const den = q3 - q1;
-  skew = den >= 10 && q2 != q1 && q2 != q3 ? (q1 + q3 - 2 * q2) / den : 0;
+  const skew = den >= 10 && q2 != q1 && q2 != q3 ? (q1 + q3 - 2 * q2) / den : 0;
   const skewScore = 1 - Math.abs(skew);
   // calculateMedianAbsoluteDeviation: score (median - MAD) / median when the median is at least
   // 1, else the default (1 for intervals, 0 for sizes); floored at 0.
-  mad = madSorted(p, n, q2);
+  const mad = madSorted(p, n, q2);
+  skewMad(out, skew, mad);
   let madScore = q2 >= 1 ? (q2 - mad) / q2 : defaultMadScore;
   if (!(madScore >= 0)) madScore = 0;
   // calculateStatisticalScore: round(((skewScore + madScore) / 2) * 1000) / 1000
@@ -67,20 +67,19 @@ function statisticalScore(p: usize, n: i32, defaultMadScore: f64): f64 {
 }
 
 /** getTimestampScore: n timestamps (duplicates included), their non-zero intervals sorted at
- *  nz (nzCount of them). RITA needs 4 timestamps and 3 non-zero intervals. */
-export function timestampScore(n: i32, nz: usize, nzCount: i32): f64 {
-  skew = 0;
-  mad = 0;
-  if (n < 4 || nzCount < 3) return 0;
-  return statisticalScore(nz, nzCount, 1);
+ *  nz (nzCount of them). RITA needs 4 timestamps and 3 non-zero intervals. The intervals' skew
+ *  and MAD (seconds) go to out. */
+export function timestampScore(n: i32, nz: usize, nzCount: i32, out: usize): f64 {
+  if (n >= 4 && nzCount >= 3) return statisticalScore(nz, nzCount, 1, out);
+  skewMad(out, 0, 0);
+  return 0;
 }
 
-/** getDataSizeScore: n sizes, sorted at p. RITA needs 3. */
-export function dataSizeScore(p: usize, n: i32): f64 {
-  skew = 0;
-  mad = 0;
-  if (n < 3) return 0;
-  return statisticalScore(p, n, 0);
+/** getDataSizeScore: n sizes, sorted at p. RITA needs 3. Their skew and MAD (bytes) go to out. */
+export function dataSizeScore(p: usize, n: i32, out: usize): f64 {
+  if (n >= 3) return statisticalScore(p, n, 0, out);
+  skewMad(out, 0, 0);
+  return 0;
 }
 
 /** getHistogramScore over [start, end] for n sorted timestamps at t: the max of the coefficient
@@ -98,7 +97,7 @@ export function histogramScore(t: usize, n: i32, start: f64, end: f64, freq: usi
   let bin = 0;
   let upper = bin + 1 == HIST_BINS ? end : start + step;
   for (let i = 0; i < n; i++) {
-    const ts = load<f64>(t + (<usize>i << 3));
+    const ts = at(t, i);
     while (ts >= upper && bin < HIST_BINS - 1) {
       bin++;
       upper = bin + 1 == HIST_BINS ? end : start + <f64>(bin + 1) * step;
@@ -173,27 +172,4 @@ export function durationScore(first: f64, last: f64, start: f64, end: f64): f64 
 /** getBeaconScore with the default weights (0.25 each), rounded to 1/1000. */
 export function beaconScore(ts: f64, ds: f64, dur: f64, hist: f64): f64 {
   return round3(ts * TS_WEIGHT + ds * DS_WEIGHT + dur * DUR_WEIGHT + hist * HIST_WEIGHT);
-}
-
-/** v4's connection count score: connections / ((window end - start) / 10), capped at 1. */
-export function connCountScore(n: i32, start: f64, end: f64): f64 {
-  if (!(end > start)) return 0;
-  return min<f64>(1, <f64>n / ((end - start) / CONN_COUNT_DIVISOR));
-}
-
-/** v4's smallness score: 1 - mode / 65535, floored at 0; the mode of the sizes (truncated to
- *  whole bytes as RITA stores them; the smallest on a tie), n sorted sizes at p. */
-export function smallnessScore(p: usize, n: i32): f64 {
-  if (n <= 0) return 0;
-  let mode = Math.trunc(load<f64>(p));
-  let modeCount = 0;
-  let cur = mode;
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    const v = Math.trunc(load<f64>(p + (<usize>i << 3)));
-    if (v == cur) count++;
-    else { cur = v; count = 1; }
-    if (count > modeCount) { modeCount = count; mode = cur; }
-  }
-  return max<f64>(0, 1 - mode / SMALLNESS_BYTES);
 }

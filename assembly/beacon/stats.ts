@@ -1,7 +1,18 @@
 // Order statistics on f64 arrays in linear memory, with no allocation: in-place sorting
 // (quicksort, or a radix sort for whole numbers), medians of sorted data, the median absolute
 // deviation of sorted data in one pass, and selection (the k-th smallest) for unsorted scratch
-// data. Callers pass finite numbers only.
+// data. Callers pass finite numbers only. Arrays of f64 are read and written through at() and
+// put(), which every file of the module uses.
+
+/** The i-th f64 of the array at p. */
+@inline export function at(p: usize, i: i32): f64 {
+  return load<f64>(p + (<usize>i << 3));
+}
+
+/** Set the i-th f64 of the array at p. */
+@inline export function put(p: usize, i: i32, v: f64): void {
+  store<f64>(p + (<usize>i << 3), v);
+}
 
 /** Sort n f64 at p ascending, in place: quicksort down to runs of 16, then insertion sort. */
 export function sortF64(p: usize, n: i32): void {
@@ -15,7 +26,7 @@ export function sortF64(p: usize, n: i32): void {
 export function sortWhole(p: usize, n: i32, keys: usize, counts: usize): void {
   if (n < 2 || isSorted(p, n)) return;
   for (let i = 0; i < n; i++) {
-    const v = load<f64>(p + (<usize>i << 3));
+    const v = at(p, i);
     if (!(v >= 0 && v < 4294967296) || v != Math.floor(v)) {
       quicksort(p, 0, n - 1, false, 0);
       return;
@@ -53,40 +64,34 @@ export function sortWhole(p: usize, n: i32, keys: usize, counts: usize): void {
     src = dst;
     dst = t;
   }
-  for (let i = 0; i < n; i++) store<f64>(p + (<usize>i << 3), <f64>load<u32>(src + (<usize>i << 2)));
+  for (let i = 0; i < n; i++) put(p, i, <f64>load<u32>(src + (<usize>i << 2)));
 }
 
 export function isSorted(p: usize, n: i32): bool {
   for (let i = 1; i < n; i++) {
-    if (load<f64>(p + (<usize>i << 3)) < load<f64>(p + (<usize>(i - 1) << 3))) return false;
+    if (at(p, i) < at(p, i - 1)) return false;
   }
   return true;
 }
 
 function insertion(p: usize, lo: i32, hi: i32): void {
   for (let i = lo + 1; i <= hi; i++) {
-    const v = load<f64>(p + (<usize>i << 3));
+    const v = at(p, i);
     let j = i - 1;
     while (j >= lo) {
-      const w = load<f64>(p + (<usize>j << 3));
+      const w = at(p, j);
       if (w <= v) break;
-      store<f64>(p + (<usize>(j + 1) << 3), w);
+      put(p, j + 1, w);
       j--;
     }
-    store<f64>(p + (<usize>(j + 1) << 3), v);
+    put(p, j + 1, v);
   }
 }
 
-@inline function at(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
-}
-
 @inline function swap(p: usize, i: i32, j: i32): void {
-  const a = p + (<usize>i << 3);
-  const b = p + (<usize>j << 3);
-  const t = load<f64>(a);
-  store<f64>(a, load<f64>(b));
-  store<f64>(b, t);
+  const t = at(p, i);
+  put(p, i, at(p, j));
+  put(p, j, t);
 }
 
 /** Partition [lo, hi] around the median of its first, middle and last values without branches

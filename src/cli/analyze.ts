@@ -53,10 +53,10 @@ export interface AnalyzeSummary {
   error?: { code: string; offset: number; message: string };
 }
 
-export const DEFAULT_SLAB_BYTES = 2 << 20;
+const DEFAULT_SLAB_BYTES = 2 << 20;
 /** Learning period when none is given and no baseline was saved before: the first hour. */
-export const DEFAULT_LEARN_S = 3600;
-export const DEFAULT_SLAB_RECORDS = 16384;
+const DEFAULT_LEARN_S = 3600;
+const DEFAULT_SLAB_RECORDS = 16384;
 
 /** A sink for NDJSON text that respects back-pressure. */
 class TextSink {
@@ -86,14 +86,15 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeSummary> {
   const alertSink = TextSink.open(opts.alerts);
   const detect = opts.alerts !== undefined || opts.stateDir !== undefined;
   const learned = opts.stateDir ? loadBaseline(opts.stateDir) : undefined;
-  const explicitLearning = opts.learnFor !== undefined || opts.learnUntil !== undefined;
+  // The learning period as asked; when not asked, none after a saved baseline, else the default.
+  const asked = opts.learnFor !== undefined || opts.learnUntil !== undefined;
   let alertText = '';
   const engine = detect ? new Engine({
     pol: learned,
-    learnUntil: opts.learnUntil ?? (learned && !explicitLearning ? -Infinity : undefined),
-    learnFor: opts.learnUntil === undefined ? opts.learnFor ?? (learned ? undefined : DEFAULT_LEARN_S) : undefined,
+    learnUntil: opts.learnUntil,
+    learnFor: asked || learned ? opts.learnFor : DEFAULT_LEARN_S,
     vniSpaces: opts.core.vniSpaces,
-    onAlert: (a: Alert) => { alertText += JSON.stringify(a) + '\n'; },
+    onAlert: alertSink ? (a: Alert) => { alertText += JSON.stringify(a) + '\n'; } : () => undefined,
   }) : undefined;
   const pool = new SensorPool({
     workers: opts.workers,
@@ -153,7 +154,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeSummary> {
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     progress?.stop();
-    const counters = mergeCounters(final.map((r) => r.counters ?? {}));
+    const counters = { ...mergeCounters(final.map((r) => r.counters ?? {})), ...engine?.counters() };
     const frames = counters['decoder.pkts'] ?? 0;
     const bytes = counters['decoder.bytes'] ?? 0;
     return {
@@ -168,8 +169,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeSummary> {
       records,
       counters,
       alerts: engine?.alertsByModel() ?? {},
-      learnedUntil: engine?.learningEnds !== undefined && Number.isFinite(engine.learningEnds)
-        ? new Date(engine.learningEnds * 1000).toISOString() : undefined,
+      learnedUntil: engine?.learningEnds !== undefined ? new Date(engine.learningEnds * 1000).toISOString() : undefined,
       error,
     };
   } finally {

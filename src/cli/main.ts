@@ -60,7 +60,7 @@ function vniSpace(value: string, previous: Record<number, number>): Record<numbe
   return { ...previous, [Number(m[1])]: Number(m[2]) };
 }
 
-export function program(): Command {
+function program(): Command {
   const cmd = new Command('mirrorsense')
     .description('Network detection sensor for AWS VPC Traffic Mirroring (VXLAN/GENEVE), with a WASM core over a worker pool.')
     .showHelpAfterError();

@@ -17,8 +17,8 @@ export interface BeaconSeries {
   times: Float64Array | readonly number[];
   /** Bytes the device sent per event, beside times; omit when unknown. */
   sizes?: Float64Array | readonly number[];
-  /** Observation window for RITA's histogram, duration and connection-count scores; the
-   *  series' first and last time when omitted. */
+  /** Observation window for RITA's histogram and duration scores, which see only the events
+   *  inside it (RITA scores a day of logs); the series' first and last time when omitted. */
   windowStart?: number;
   windowEnd?: number;
 }
@@ -48,9 +48,6 @@ export interface BeaconScore {
   tsMad: number;
   dsSkew: number;
   dsMad: number;
-  /** RITA v4's connection-count and smallness scores (RITA v5 dropped them; not in ritaScore). */
-  ritaConnCount: number;
-  ritaSmallness: number;
 }
 
 /** The module's name for the offset of each field. */
@@ -58,7 +55,6 @@ const FIELDS: Record<keyof BeaconScore, string> = {
   count: 'F_COUNT', period: 'F_PERIOD', jitter: 'F_JITTER', beatsPresent: 'F_BEATS', confidence: 'F_CONFIDENCE',
   ritaTs: 'F_RITA_TS', ritaDs: 'F_RITA_DS', ritaHist: 'F_RITA_HIST', ritaDur: 'F_RITA_DUR', ritaScore: 'F_RITA_SCORE',
   score: 'F_SCORE', tsSkew: 'F_TS_SKEW', tsMad: 'F_TS_MAD', dsSkew: 'F_DS_SKEW', dsMad: 'F_DS_MAD',
-  ritaConnCount: 'F_RITA_CONN', ritaSmallness: 'F_RITA_SMALL',
 };
 
 type Exports = Record<string, unknown> & {
@@ -194,8 +190,7 @@ export class BeaconScorer {
         count: o[b + f.count], period: o[b + f.period], jitter: o[b + f.jitter], beatsPresent: o[b + f.beatsPresent],
         confidence: o[b + f.confidence], ritaTs: o[b + f.ritaTs], ritaDs: o[b + f.ritaDs], ritaHist: o[b + f.ritaHist],
         ritaDur: o[b + f.ritaDur], ritaScore: o[b + f.ritaScore], score: o[b + f.score], tsSkew: o[b + f.tsSkew],
-        tsMad: o[b + f.tsMad], dsSkew: o[b + f.dsSkew], dsMad: o[b + f.dsMad], ritaConnCount: o[b + f.ritaConnCount],
-        ritaSmallness: o[b + f.ritaSmallness],
+        tsMad: o[b + f.tsMad], dsSkew: o[b + f.dsSkew], dsMad: o[b + f.dsMad],
       };
     }
   }

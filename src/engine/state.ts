@@ -5,23 +5,28 @@
 import { readFileSync, writeFileSync, renameSync, mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { pack, unpack } from 'msgpackr';
-import { PatternOfLife, Device, NetworkEndpoint } from './pattern-of-life.js';
+import { PatternOfLife, Device, EndpointUse, NetworkEndpoint, Seen } from './pattern-of-life.js';
+import type { BoundedMap } from './bounded-map.js';
 
 const FILE = 'baseline.msgpack';
 const VERSION = 1;
 
 type Entries<V> = [string, V][];
+type DeviceMaps = 'endpoints' | 'domains' | 'userAgents' | 'ja3' | 'ja4';
+type EndpointSnapshot = { first: number; last: number; devices: Entries<number> };
 interface Snapshot {
   version: number;
   now: number;
-  devices: (Omit<Device, 'endpoints' | 'domains' | 'userAgents' | 'ja3' | 'ja4'> & Record<'endpoints' | 'domains' | 'userAgents' | 'ja3' | 'ja4', Entries<unknown>>)[];
-  endpoints: Entries<{ first: number; last: number; devices: Entries<number> }>;
-  domains: Entries<{ first: number; last: number; devices: Entries<number> }>;
+  devices: (Omit<Device, DeviceMaps> & { endpoints: Entries<EndpointUse> } & Record<Exclude<DeviceMaps, 'endpoints'>, Entries<Seen>>)[];
+  endpoints: Entries<EndpointSnapshot>;
+  domains: Entries<EndpointSnapshot>;
 }
 
-const endpointOut = (e: NetworkEndpoint) => ({ first: e.first, last: e.last, devices: [...e.devices] });
-const endpointIn = (e: { first: number; last: number; devices: Entries<number> }): NetworkEndpoint =>
-  ({ first: e.first, last: e.last, devices: new Map(e.devices) });
+const endpointOut = (e: NetworkEndpoint): EndpointSnapshot => ({ first: e.first, last: e.last, devices: [...e.devices] });
+
+function fill<V>(map: BoundedMap<string, V>, entries: Entries<V>): void {
+  for (const [k, v] of entries) map.set(k, v);
+}
 
 export function saveBaseline(dir: string, pol: PatternOfLife): void {
   mkdirSync(dir, { recursive: true });
@@ -47,14 +52,23 @@ export function loadBaseline(dir: string): PatternOfLife | undefined {
   if (snap?.version !== VERSION) throw new Error(`${file}: baseline format ${snap?.version}, this sensor reads ${VERSION}`);
   const pol = new PatternOfLife();
   pol.now = snap.now;
-  for (const d of snap.devices) {
-    pol.devices.set(d.key, {
-      ...d,
-      endpoints: new Map(d.endpoints) as Device['endpoints'], domains: new Map(d.domains) as Device['domains'],
-      userAgents: new Map(d.userAgents) as Device['userAgents'], ja3: new Map(d.ja3) as Device['ja3'], ja4: new Map(d.ja4) as Device['ja4'],
-    });
+  // each device and network endpoint filled before it is added, so that its maps' bounds apply
+  // and the budgets weigh it whole
+  for (const { endpoints, domains, userAgents, ja3, ja4, ...rest } of snap.devices) {
+    const d = Object.assign(pol.newDevice(rest.key, rest.ip, rest.last), rest);
+    fill(d.endpoints, endpoints);
+    fill(d.domains, domains);
+    fill(d.userAgents, userAgents);
+    fill(d.ja3, ja3);
+    fill(d.ja4, ja4);
+    pol.devices.set(d.key, d);
   }
-  for (const [k, e] of snap.endpoints) pol.endpoints.set(k, endpointIn(e));
-  for (const [k, e] of snap.domains) pol.domains.set(k, endpointIn(e));
+  for (const [map, entries] of [[pol.endpoints, snap.endpoints], [pol.domains, snap.domains]] as const) {
+    for (const [k, e] of entries) {
+      const n = pol.networkEndpoint(e.first, e.last);
+      fill(n.devices, e.devices);
+      map.set(k, n);
+    }
+  }
   return pol;
 }
