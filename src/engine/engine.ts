@@ -71,9 +71,9 @@ export class Engine implements ModelContext {
     return this.learnEnd === undefined || ts < this.learnEnd;
   }
 
-  /** When the learning period ends (capture time, s), once known. */
+  /** When the learning period ends (capture time, s), once known; undefined when there is none. */
   get learningEnds(): number | undefined {
-    return this.learnEnd;
+    return this.opts.learnFor === undefined && this.opts.learnUntil === undefined ? undefined : this.learnEnd;
   }
 
   raise(d: AlertDraft): void {
