@@ -11,7 +11,7 @@ import { mergeCounters, Counters } from '../pool/counters.js';
 import type { CoreOptions } from '../pool/wasm-core.js';
 import type { WorkerResult } from '../pool/worker.js';
 import { Progress } from './progress.js';
-import { Engine } from '../engine/engine.js';
+import { Engine, ENGINE_READS } from '../engine/engine.js';
 import type { Alert } from '../engine/alert.js';
 import { loadBaseline, saveBaseline } from '../engine/state.js';
 
@@ -103,7 +103,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeSummary> {
     slabRecords: opts.slabRecords ?? DEFAULT_SLAB_RECORDS,
     core: opts.core,
     ndjson: sink !== undefined,
-    objects: engine !== undefined,
+    objects: engine ? ENGINE_READS : [],
   });
   const progress = opts.progress ? new Progress(src.bytesTotal) : undefined;
   let records = 0;

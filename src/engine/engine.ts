@@ -45,8 +45,10 @@ const TICK_S = 300;
 const AGE_S = 86400;
 /** Hostnames learned from TLS SNI and HTTP Host, by connection, until its conn record comes. */
 const HOSTNAMES_KEPT = 1 << 16;
-/** The order records of one capture instant are taken in: names first, connections last. */
-const PATH_ORDER: Record<string, number> = { dns: 0, ssl: 1, http: 2, mcp: 3, burst: 4, conn: 5 };
+/** The records the engine reads, in the order those of one capture instant are taken: names
+ *  first, connections last. The workers make and send only these (see src/pool/worker.ts). */
+export const ENGINE_READS = ['dns', 'ssl', 'http', 'burst', 'conn'] as const;
+const PATH_ORDER: Record<string, number> = Object.fromEntries(ENGINE_READS.map((path, i) => [path, i]));
 
 export class Engine implements ModelContext {
   readonly pol: PatternOfLife;

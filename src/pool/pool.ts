@@ -19,9 +19,9 @@ interface PoolOptions {
   slabBytes: number;
   slabRecords: number;
   core: CoreSettings;
-  /** What workers send back besides counts: NDJSON text, record objects. */
+  /** What workers send back besides counts: NDJSON text, and record objects of these kinds. */
   ndjson: boolean;
-  objects: boolean;
+  objects: readonly string[];
 }
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;

@@ -14,8 +14,8 @@ export interface WorkerSetup {
   slabs: SharedArrayBuffer[];
   /** Render records as NDJSON text in the worker (for --events). */
   ndjson: boolean;
-  /** Send the records themselves (for the detection engine). */
-  objects: boolean;
+  /** The kinds (_path) of record to send as objects (for the detection engine). */
+  objects: readonly string[];
 }
 
 /** A task, numbered: a shard must get them in order (flow state depends on packet order). */
@@ -33,21 +33,20 @@ export interface WorkerResult {
 
 /** What --events writes: the logs (data bursts are not one: they are for the engine alone). */
 const LOGS: ReadonlySet<string> = new Set<LogRecord['_path']>(['conn', 'http', 'ssl', 'dns', 'mcp']);
-/** What the detection engine reads (src/engine/engine.ts, Engine.ingest). */
-const ENGINE_READS: ReadonlySet<string> = new Set<LogRecord['_path']>(['conn', 'http', 'ssl', 'dns', 'burst']);
 
 const setup = workerData as WorkerSetup;
-const shard = new Shard(setup.core, new Set([...(setup.ndjson ? LOGS : []), ...(setup.objects ? ENGINE_READS : [])]));
+const sent: ReadonlySet<string> = new Set(setup.objects);
+const shard = new Shard(setup.core, new Set([...(setup.ndjson ? LOGS : []), ...sent]));
 const slabs = setup.slabs.map((sab) => new Slab(setup.core.dataCapacity, setup.core.maxRecords, sab));
 
 /** Runs one step of the shard and reports the records it finished, as the setup asked. */
 function step(work: (out?: LogRecord[]) => void): WorkerResult {
   const before = shard.records;
-  const out: LogRecord[] | undefined = setup.ndjson || setup.objects ? [] : undefined;
+  const out: LogRecord[] | undefined = setup.ndjson || sent.size > 0 ? [] : undefined;
   work(out);
   let text = '';
   if (setup.ndjson && out) for (const r of out) if (LOGS.has(r._path)) text += JSON.stringify(r) + '\n';
-  return { records: shard.records - before, text, logs: setup.objects ? out?.filter((r) => ENGINE_READS.has(r._path)) : undefined };
+  return { records: shard.records - before, text, logs: sent.size > 0 ? out?.filter((r) => sent.has(r._path)) : undefined };
 }
 
 let expected = 0;
