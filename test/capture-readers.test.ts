@@ -134,7 +134,7 @@ describe('classic pcap', () => {
         const r = readAll(tmpFile(writePcap({ le, nano, linkField: 0xf4000069 }, recs)));
         expect(r.error).toBeNull();
         expect(r.format).toBe('pcap');
-        expect(r.frames).toEqual(recs.map((rec, i) => ({
+        expect(r.frames).toEqual(recs.map((rec) => ({
           caplen: rec.data.length, wirelen: rec.wirelen ?? rec.data.length,
           link: linkWord(105, nano ? 9 : 6, true), tsHi: rec.tsSec, tsLo: rec.tsFrac, data: rec.data,
         })));
@@ -212,7 +212,7 @@ function makePcap(sizes: number[], le: boolean): Made {
   const recs = sizes.map((n, i) => ({ tsSec: 1000 + i, tsFrac: i * 7, data: frameBytes(n, i) }));
   return {
     bytes: writePcap({ le }, recs),
-    frames: recs.map((rec, i) => ({
+    frames: recs.map((rec) => ({
       caplen: rec.data.length, wirelen: rec.data.length, link: linkWord(1, 6, true),
       tsHi: rec.tsSec, tsLo: rec.tsFrac, data: rec.data,
     })),

@@ -33,7 +33,7 @@ export function ipv4(src: string, dst: string, proto: number, payload: Uint8Arra
 
 export const TCP = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 } as const;
 
-export function tcp(sport: number, dport: number, seq: number, ack: number, flags: number, data = new Uint8Array(0), win = 65535): Uint8Array {
+export function tcp(sport: number, dport: number, seq: number, ack: number, flags: number, data: Uint8Array = new Uint8Array(0), win = 65535): Uint8Array {
   const h = new Uint8Array(20);
   const dv = new DataView(h.buffer);
   dv.setUint16(0, sport);
