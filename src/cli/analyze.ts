@@ -6,9 +6,8 @@ import { createWriteStream, WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { openCaptureFile, CaptureSource } from '../capture/file-source.js';
 import { CaptureError } from '../capture/errors.js';
-import { SensorPool } from '../pool/pool.js';
+import { SensorPool, type CoreSettings } from '../pool/pool.js';
 import { mergeCounters, Counters } from '../pool/counters.js';
-import type { CoreOptions } from '../pool/wasm-core.js';
 import type { WorkerResult } from '../pool/worker.js';
 import { Progress } from './progress.js';
 import { Engine, ENGINE_READS } from '../engine/engine.js';
@@ -27,7 +26,7 @@ export interface AnalyzeOptions {
   /** Where the learned baseline is kept between runs. */
   stateDir?: string;
   workers: number;
-  core: Omit<CoreOptions, 'maxRecords' | 'dataCapacity' | 'shard' | 'shards'>;
+  core: CoreSettings;
   progress: boolean;
   slabBytes?: number;
   slabRecords?: number;
